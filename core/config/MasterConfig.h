@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace ym {
+
+// Where a password comes from. The config file never needs to hold a secret.
+struct SecretRef
+{
+    enum class Kind
+    {
+        Secret, // {"secret": "worker/bot-linux"}: resolved by the active SecretStore
+        Env,    // {"env": "VAR"}: read from the master's environment
+        Plain,  // "literal": accepted with a warning
+    };
+    Kind kind = Kind::Secret;
+    QString value; // the secret's name, the variable's name, or the literal
+
+    bool operator==(const SecretRef&) const = default;
+};
+
+struct WorkerConfig
+{
+    static constexpr int DefaultKeepaliveInterval = 3600;
+    static constexpr int DefaultMissingTimeout = 3600;
+
+    QString name;
+    SecretRef password;
+    QJsonObject properties;
+    std::optional<int> maxBuilds;                                    // nullopt: unlimited
+    std::optional<int> keepaliveInterval = DefaultKeepaliveInterval; // nullopt: disabled
+    QStringList notifyOnMissing;
+    int missingTimeout = DefaultMissingTimeout;
+
+    bool operator==(const WorkerConfig&) const = default;
+};
+
+struct MsgpackProtocolConfig
+{
+    static constexpr quint16 DefaultPort = 9989;
+    bool enabled = true;
+    quint16 port = DefaultPort; // 0: any free port (tests)
+    QString bind;               // empty: all interfaces
+
+    bool operator==(const MsgpackProtocolConfig&) const = default;
+};
+
+struct MasterSettings
+{
+    QString title = QStringLiteral("Yardmaster");
+    MsgpackProtocolConfig msgpack;
+    QString databasePath;  // empty: default (see MasterConfig::effectiveDatabasePath)
+    QString controlSocket; // empty: default (see MasterConfig::effectiveControlSocket)
+    QString secretsDir;    // empty: default (see MasterConfig::effectiveSecretsDir)
+    int pingInterval = 60; // seconds of silence before the master pings a worker
+    int pingTimeout = 30;  // seconds a ping may stay unanswered before the link is dropped
+    int ioThreads = 0;     // 0: one per core, at most 4
+
+    bool operator==(const MasterSettings&) const = default;
+};
+
+struct MasterConfig
+{
+    MasterSettings master;
+    QList<WorkerConfig> workers;
+
+    // The file this config was loaded from (absolute); relative paths in it are
+    // relative to that file's folder. Not part of equality.
+    QString sourcePath;
+
+    bool operator==(const MasterConfig& o) const
+    {
+        return master == o.master && workers == o.workers;
+    }
+
+    const WorkerConfig* findWorker(const QString& name) const;
+
+    // Paths with defaults applied and made absolute.
+    QString effectiveDatabasePath() const;
+    QString effectiveControlSocket() const;
+    QString effectiveSecretsDir() const;
+    // Where a config lives when none is named: $XDG_CONFIG_HOME/yardmaster/master.json.
+    static QString defaultConfigPath();
+};
+
+} // namespace ym

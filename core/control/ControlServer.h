@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QLocalServer;
+
+namespace ym {
+
+class Master;
+
+// The local socket behind `yardmaster ctl`. Owner-only (the socket is 0600 in
+// a 0700 folder). Lives on the engine thread and uses the Master's face.
+//
+// Wire format: one JSON object per line each way.
+//   {"command":"status"} -> {"ok":true,"title":...,"port":N,"workers":[WorkerState::toJson()...]}
+//   {"command":"reload"} -> {"ok":true,"added":[...],"removed":[...],"changed":[...],"warnings":[...]}
+//                        or {"ok":false,"errors":["..."]}
+//   {"command":"events"} -> {"ok":true,"events":[EngineEvent::toJson()...]}
+//   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
+class ControlServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ControlServer)
+
+public:
+    ControlServer(Master& master, QObject* parent = nullptr);
+    ~ControlServer() override;
+
+    // Listens on `path` (removing a stale socket left by a dead master, but
+    // refusing when a live master answers there). Creates the folder 0700.
+    bool listen(const QString& path, QString* error);
+    QString path() const;
+
+private:
+    void onNewConnection();
+    Master& m_master;
+    QLocalServer* m_server = nullptr;
+};
+
+} // namespace ym

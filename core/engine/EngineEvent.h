@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+
+namespace ym {
+
+// One line of the user-facing event log.
+struct EngineEvent
+{
+    enum class Kind
+    {
+        Attached,
+        Detached,
+        Refused,        // login refused (count > 1 when summarised)
+        Duplicate,      // a second link for an attached worker: `message` says which won
+        KeepaliveFailed,
+        ProtocolError,
+        ConfigReloaded,
+        ConfigRejected,
+        Started,
+        Stopped,
+    };
+
+    QDateTime time; // UTC
+    Kind kind = Kind::Started;
+    QString worker;
+    QString peer;
+    QString message;
+    int count = 1;
+
+    static QString kindName(Kind kind);
+    QJsonObject toJson() const;
+};
+
+} // namespace ym
+
+Q_DECLARE_METATYPE(ym::EngineEvent)

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "config/MasterConfig.h"
+#include "engine/EngineEvent.h"
+#include "engine/WorkerState.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace ym {
+
+// The engine's one face. Lives on its own thread (moveToThread before start);
+// everything it owns (listeners, links, timers) lives there too. Other threads
+// call its slots with queued invocations and learn the outcome from signals
+// carrying value snapshots. Code on the engine thread itself (the control
+// server) may call the plain methods directly.
+class Master final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Master)
+
+public:
+    struct ReloadReport
+    {
+        QStringList added;
+        QStringList removed;
+        QStringList changed;
+        QStringList warnings;
+    };
+
+    explicit Master(QString configPath, QObject* parent = nullptr);
+    ~Master() override;
+
+    // --- engine thread only ---
+    QList<WorkerState> workers() const;
+    QList<EngineEvent> recentEvents() const; // newest last, bounded
+    const MasterConfig& config() const;
+    QString configPath() const;
+    quint16 msgpackPort() const; // the bound port once started (useful with port 0)
+    bool isRunning() const;
+    // Re-reads the config file and applies the difference: added workers
+    // appear, removed ones are disconnected, changed ones are updated, and
+    // unchanged connected workers keep their link. A config that fails
+    // validation is refused with all its errors; the running config stays.
+    Result<ReloadReport> reloadNow();
+
+public Q_SLOTS:
+    // Loads the config, resolves secrets, starts the I/O threads and listens.
+    // Emits started().
+    void start();
+    // reloadNow(), reported through reloaded().
+    void reload();
+    // Stops listening, closes every link, joins the I/O threads. Emits stopped().
+    void shutdown();
+
+Q_SIGNALS:
+    void started(bool ok, const QStringList& errors);
+    void reloaded(bool ok, const QStringList& messages);
+    // Batched: the workers whose state changed since the last emission.
+    void workersChanged(const QList<ym::WorkerState>& changed);
+    void workerRemoved(const QString& name);
+    void eventLogged(const ym::EngineEvent& event);
+    void stopped();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+    friend struct Impl;
+};
+
+} // namespace ym

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QVariantMap>
+
+#include <optional>
+
+namespace ym {
+
+// A copy of one worker's state, made on the engine thread and handed to
+// whoever watches (GUI, ctl). Never a pointer into the engine.
+struct WorkerState
+{
+    enum class Phase
+    {
+        Disconnected,
+        Attaching, // authenticated, attach sequence running
+        Connected,
+    };
+
+    QString name;
+    Phase phase = Phase::Disconnected;
+    QString peer;            // address of the current (or last) link
+    QDateTime connectedSince; // when the current link attached (UTC); null when not connected
+    QDateTime lastSeen;       // last message from the worker (UTC); survives a disconnect
+    QDateTime disconnectedAt; // when the last link went away (UTC)
+    QString lastDisconnectReason;
+    // What get_worker_info reported: host, admin, version, numcpus, basedir,
+    // system, os_* keys, worker_commands, access_uri... (never `environ`).
+    QVariantMap info;
+    QJsonObject properties;
+    std::optional<int> maxBuilds;
+    std::optional<int> keepaliveInterval;
+    int missingTimeout = 0;
+    int runningBuilds = 0;
+    quint64 keepalivesSent = 0;
+    quint64 keepalivesAnswered = 0;
+    QDateTime lastKeepaliveAnswered;
+    double lastKeepaliveRttMs = -1;
+    quint64 linkId = 0;    // identifies the current link; changes on every attach
+    quint64 attachCount = 0; // how many times it attached since the master started
+
+    static QString phaseName(Phase phase);
+    QJsonObject toJson() const;
+};
+
+} // namespace ym
+
+Q_DECLARE_METATYPE(ym::WorkerState)

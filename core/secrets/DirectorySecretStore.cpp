@@ -1,0 +1,1 @@
+#include "secrets/DirectorySecretStore.h"

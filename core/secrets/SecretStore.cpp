@@ -1,0 +1,1 @@
+#include "secrets/SecretStore.h"

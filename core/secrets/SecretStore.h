@@ -1,0 +1,36 @@
+#pragma once
+
+#include "config/MasterConfig.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace ym {
+
+// Where secrets live. Values never reach logs or error texts: errors name the
+// secret and the problem only. (The OS keychain backend is a later issue; it
+// will add an asynchronous face next to this one.)
+class SecretStore
+{
+public:
+    virtual ~SecretStore() = default;
+    virtual QString backendName() const = 0;
+    virtual Result<QByteArray> read(const QString& name) const = 0;
+    virtual Result<void> write(const QString& name, const QByteArray& value) = 0;
+    virtual Result<void> remove(const QString& name) = 0;
+    virtual Result<QStringList> list() const = 0;
+};
+
+// Resolves a password reference: Secret through `store`, Env from the process
+// environment, Plain as written. `where` (e.g. "worker 'bot-linux'") goes into
+// error messages.
+Result<QByteArray> resolveSecret(const SecretRef& ref, const SecretStore& store,
+                                 const QString& where);
+
+// Secret names are paths of [A-Za-z0-9._-] segments separated by '/', no
+// empty, "." or ".." segment, at most 200 characters.
+Result<void> validateSecretName(const QString& name);
+
+} // namespace ym
