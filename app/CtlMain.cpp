@@ -1,1 +1,338 @@
 #include "CtlMain.h"
+
+#include "CommandLine.h"
+
+#include "config/ConfigLoader.h"
+#include "config/ConfigWriter.h"
+#include "control/ControlClient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <initializer_list>
+
+using namespace Qt::StringLiterals;
+
+namespace ym {
+
+namespace {
+
+struct CommandInfo
+{
+    QString name;
+    QString summary;
+    QString details;
+    int timeoutMs;
+};
+
+const QList<CommandInfo>& commands()
+{
+    static const QList<CommandInfo> list = {
+        {u"status"_s, u"every configured worker with its state and what it reported"_s,
+         u"Prints every configured worker: its state, peer address, since when it is connected\n"
+         u"(or when it was last seen), and the version, host and admin it reported.\n"
+         u"With --json, prints the master's whole answer as JSON."_s,
+         15000},
+        {u"reload"_s, u"re-read the config file and apply the difference"_s,
+         u"Makes the master re-read its config file: added workers appear, removed ones are\n"
+         u"disconnected, changed ones are updated, unchanged connected workers stay connected.\n"
+         u"A config that fails validation is refused with its errors (exit code 1) and the\n"
+         u"running config stays."_s,
+         60000},
+        {u"events"_s, u"the master's recent event log"_s,
+         u"Prints the master's recent events (attaches, detaches, refused logins, reloads...),\n"
+         u"oldest first."_s,
+         15000},
+    };
+    return list;
+}
+
+const CommandInfo* findCommand(const QString& name)
+{
+    for (const CommandInfo& info : commands()) {
+        if (info.name == name)
+            return &info;
+    }
+    return nullptr;
+}
+
+// A field of a worker entry, looked up at the top level and then in "info".
+QJsonValue field(const QJsonObject& object, std::initializer_list<QString> keys)
+{
+    for (const QString& key : keys) {
+        if (object.contains(key) && !object.value(key).isNull())
+            return object.value(key);
+    }
+    const QJsonObject info = object.value(u"info"_s).toObject();
+    for (const QString& key : keys) {
+        if (info.contains(key) && !info.value(key).isNull())
+            return info.value(key);
+    }
+    return {};
+}
+
+QString text(const QJsonValue& value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return value.toString().simplified();
+    case QJsonValue::Double:
+        return QString::number(value.toDouble());
+    case QJsonValue::Bool:
+        return value.toBool() ? u"yes"_s : u"no"_s;
+    default:
+        return {};
+    }
+}
+
+// An ISO time from the master, shown in local time; anything else as it came.
+QString timeText(const QJsonValue& value)
+{
+    const QString raw = text(value);
+    if (raw.isEmpty())
+        return raw;
+    const QDateTime time = QDateTime::fromString(raw, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return raw;
+    return time.toLocalTime().toString(u"yyyy-MM-dd hh:mm:ss"_s);
+}
+
+// Columns padded to their widest cell; the last column is not padded.
+QString table(const QStringList& header, const QList<QStringList>& rows)
+{
+    QList<qsizetype> widths(header.size(), 0);
+    auto measure = [&widths](const QStringList& row) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    };
+    measure(header);
+    for (const QStringList& row : rows)
+        measure(row);
+    QString out;
+    auto emitRow = [&](const QStringList& row) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            const QString cell = row[i].isEmpty() ? u"-"_s : row[i];
+            line += i + 1 < row.size() ? cell.leftJustified(widths[i] + 2) : cell;
+        }
+        out += line.trimmed() + u'\n';
+    };
+    emitRow(header);
+    for (const QStringList& row : rows)
+        emitRow(row);
+    return out;
+}
+
+QString printStatus(const QJsonObject& answer)
+{
+    const QJsonArray workers = answer.value(u"workers"_s).toArray();
+    QList<QStringList> rows;
+    int connected = 0;
+    for (const QJsonValue& value : workers) {
+        const QJsonObject w = value.toObject();
+        const QString state = text(field(w, {u"state"_s, u"phase"_s}));
+        const bool isConnected = state.compare(u"connected"_s, Qt::CaseInsensitive) == 0;
+        if (isConnected)
+            ++connected;
+        QString since = isConnected
+                            ? timeText(field(w, {u"connected_since"_s, u"connectedSince"_s}))
+                            : timeText(field(w, {u"last_seen"_s, u"lastSeen"_s}));
+        if (!isConnected && since.isEmpty())
+            since = u"never"_s;
+        rows.append({text(field(w, {u"name"_s})), state, text(field(w, {u"peer"_s})), since,
+                     text(field(w, {u"version"_s})), text(field(w, {u"host"_s})),
+                     text(field(w, {u"admin"_s}))});
+    }
+    const QString configured = workers.size() == 1 ? u"1 worker"_s
+                                                   : u"%1 workers"_s.arg(workers.size());
+    QString out = u"%1 (yardmaster %2, msgpack port %3): %4 configured, %5 connected\n"_s.arg(
+        text(answer.value(u"title"_s)), text(answer.value(u"version"_s)),
+        text(answer.value(u"port"_s)), configured, QString::number(connected));
+    if (!workers.isEmpty())
+        out += u'\n' + table({u"NAME"_s, u"STATE"_s, u"PEER"_s, u"SINCE"_s, u"VERSION"_s, u"HOST"_s,
+                              u"ADMIN"_s},
+                             rows);
+    return out;
+}
+
+QString listText(const QJsonValue& value)
+{
+    QStringList items;
+    const QJsonArray array = value.toArray();
+    for (const QJsonValue& item : array)
+        items.append(item.toString());
+    return u'[' + items.join(u", "_s) + u']';
+}
+
+QString printReload(const QJsonObject& answer)
+{
+    QString out = u"reloaded: added %1 removed %2 changed %3\n"_s.arg(
+        listText(answer.value(u"added"_s)), listText(answer.value(u"removed"_s)),
+        listText(answer.value(u"changed"_s)));
+    const QJsonArray warnings = answer.value(u"warnings"_s).toArray();
+    for (const QJsonValue& warning : warnings)
+        out += u"warning: "_s + warning.toString() + u'\n';
+    return out;
+}
+
+QString printEvents(const QJsonObject& answer)
+{
+    const QJsonArray events = answer.value(u"events"_s).toArray();
+    if (events.isEmpty())
+        return u"no events\n"_s;
+    QList<QStringList> rows;
+    for (const QJsonValue& value : events) {
+        const QJsonObject e = value.toObject();
+        const int count = e.value(u"count"_s).toInt(1);
+        rows.append({timeText(e.value(u"time"_s)), text(e.value(u"kind"_s)),
+                     text(e.value(u"worker"_s)), text(e.value(u"peer"_s)),
+                     count > 1 ? u"x%1"_s.arg(count) : u"1"_s, text(e.value(u"message"_s))});
+    }
+    return table({u"TIME"_s, u"KIND"_s, u"WORKER"_s, u"PEER"_s, u"COUNT"_s, u"MESSAGE"_s}, rows);
+}
+
+// The control socket to talk to: --socket, or the one the config names.
+bool resolveSocket(const QString& socketOption, const QString& configOption, QString* socketPath)
+{
+    if (!socketOption.isEmpty()) {
+        *socketPath = socketOption;
+        return true;
+    }
+    const QString configPath =
+        configOption.isEmpty() ? MasterConfig::defaultConfigPath() : configOption;
+    if (configOption.isEmpty() && !QFileInfo::exists(configPath)) {
+        // No config yet, so no master has run with it: the default socket is
+        // where one would listen.
+        *socketPath = defaultConfig().effectiveControlSocket();
+        return true;
+    }
+    const ConfigLoadResult loaded = loadConfigFile(configPath);
+    if (!loaded.ok()) {
+        printErr(u"yardmaster ctl: the config %1 has errors:\n"_s.arg(configPath));
+        for (const QString& error : loaded.errors)
+            printErr(error + u'\n');
+        return false;
+    }
+    *socketPath = loaded.config->effectiveControlSocket();
+    return true;
+}
+
+} // namespace
+
+int runCtl(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"yardmaster"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(YM_VERSION));
+
+    QStringList arguments = app.arguments();
+    if (arguments.size() > 1)
+        arguments.removeAt(1); // "ctl"
+
+    QCommandLineParser parser;
+    const QCommandLineOption configOption(
+        {u"c"_s, u"config"_s},
+        u"Find the master's control socket in this config (default: %1)."_s.arg(
+            MasterConfig::defaultConfigPath()),
+        u"FILE"_s);
+    const QCommandLineOption socketOption(
+        {u"s"_s, u"socket"_s}, u"Talk to the master on this control socket."_s, u"PATH"_s);
+    const QCommandLineOption jsonOption(u"json"_s,
+                                        u"Print the master's answer as JSON (indented)."_s);
+    parser.addOption(configOption);
+    parser.addOption(socketOption);
+    parser.addOption(jsonOption);
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+
+    if (!parser.parse(arguments)) {
+        printErr(u"yardmaster ctl: %1\nTry `yardmaster ctl --help`.\n"_s.arg(parser.errorText()));
+        return ExitUsage;
+    }
+    const QStringList positional = parser.positionalArguments();
+    const QString commandName = positional.value(0);
+    const CommandInfo* command = findCommand(commandName);
+
+    if (parser.isSet(helpOption) || parser.isSet(u"help-all"_s)) {
+        if (command) {
+            printOut(composeHelp(
+                parser,
+                u"yardmaster ctl [--config FILE | --socket PATH] %1 [--json]"_s.arg(command->name),
+                command->details));
+        } else {
+            QString body = u"Talks to a running master over its control socket (owner-only).\n\n"
+                           u"Commands:\n"_s;
+            for (const CommandInfo& info : commands())
+                body += u"  %1  %2\n"_s.arg(info.name.leftJustified(8), info.summary);
+            body += u"\nRun `yardmaster ctl COMMAND --help` for one command.\n"
+                    u"Exit codes: 0 ok, 1 the master refused or failed, 2 usage or config "
+                    u"error, 3 cannot reach the master.\n"_s;
+            printOut(composeHelp(parser,
+                                 u"yardmaster ctl [--config FILE | --socket PATH] COMMAND "
+                                 u"[--json]"_s,
+                                 body));
+        }
+        return ExitOk;
+    }
+    if (parser.isSet(versionOption)) {
+        printOut(u"yardmaster %1\n"_s.arg(QCoreApplication::applicationVersion()));
+        return ExitOk;
+    }
+    if (commandName.isEmpty()) {
+        printErr(u"yardmaster ctl: missing COMMAND (status, reload or events)\n"
+                 u"Try `yardmaster ctl --help`.\n"_s);
+        return ExitUsage;
+    }
+    if (!command) {
+        printErr(u"yardmaster ctl: unknown command '%1' (status, reload or events)\n"_s.arg(
+            commandName));
+        return ExitUsage;
+    }
+    if (positional.size() > 1) {
+        printErr(
+            u"yardmaster ctl %1: unexpected argument '%2'\n"_s.arg(commandName, positional.at(1)));
+        return ExitUsage;
+    }
+    if (parser.isSet(configOption) && parser.isSet(socketOption)) {
+        printErr(u"yardmaster ctl: give either --config or --socket, not both\n"_s);
+        return ExitUsage;
+    }
+
+    QString socketPath;
+    if (!resolveSocket(parser.value(socketOption), parser.value(configOption), &socketPath))
+        return ExitUsage;
+
+    const Result<QJsonObject> result =
+        controlRequest(socketPath, QJsonObject{{u"command"_s, command->name}}, command->timeoutMs);
+    if (!result.ok()) {
+        printErr(u"yardmaster ctl: %1\n"_s.arg(result.error().message));
+        return ExitUnreachable;
+    }
+    const QJsonObject& answer = result.value();
+    const bool ok = answer.value(u"ok"_s).toBool();
+    if (parser.isSet(jsonOption)) {
+        printOut(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Indented)));
+        return ok ? ExitOk : ExitRefused;
+    }
+    if (!ok) {
+        printErr(u"yardmaster ctl %1: the master refused:\n"_s.arg(command->name));
+        const QJsonArray errors = answer.value(u"errors"_s).toArray();
+        for (const QJsonValue& error : errors)
+            printErr(error.toString() + u'\n');
+        return ExitRefused;
+    }
+    if (command->name == u"status"_s)
+        printOut(printStatus(answer));
+    else if (command->name == u"reload"_s)
+        printOut(printReload(answer));
+    else
+        printOut(printEvents(answer));
+    return ExitOk;
+}
+
+} // namespace ym

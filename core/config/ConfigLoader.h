@@ -21,6 +21,14 @@ struct ConfigLoadResult
     bool ok() const { return config.has_value(); }
 };
 
+// Limits the loader enforces (documented in docs/configuration.md).
+namespace configlimits {
+inline constexpr int MaxSeconds = 2'000'000; // about 23 days; fits a QTimer in milliseconds
+inline constexpr int MaxIoThreads = 64;
+inline constexpr int MaxWorkerNameLength = 100;
+inline constexpr int MaxSocketPathBytes = 106; // sun_path is 108 bytes with its NUL
+} // namespace configlimits
+
 // Reads and validates a config file. `path` is used in messages and to
 // resolve relative paths.
 ConfigLoadResult loadConfigFile(const QString& path);

@@ -84,6 +84,11 @@ struct MasterConfig
     QString effectiveDatabasePath() const;
     QString effectiveControlSocket() const;
     QString effectiveSecretsDir() const;
+    // `path` made absolute: "~/" is the home folder, a relative path is relative
+    // to the folder of sourcePath (the current folder when sourcePath is empty).
+    QString resolvePath(const QString& path) const;
+    // The default control socket for a config file (see docs/configuration.md).
+    static QString defaultControlSocket(const QString& configPath);
     // Where a config lives when none is named: $XDG_CONFIG_HOME/yardmaster/master.json.
     static QString defaultConfigPath();
 };

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QByteArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
 class QLocalServer;
+class QLocalSocket;
 
 namespace ym {
 
@@ -12,12 +15,15 @@ class Master;
 // The local socket behind `yardmaster ctl`. Owner-only (the socket is 0600 in
 // a 0700 folder). Lives on the engine thread and uses the Master's face.
 //
-// Wire format: one JSON object per line each way.
-//   {"command":"status"} -> {"ok":true,"title":...,"port":N,"workers":[WorkerState::toJson()...]}
-//   {"command":"reload"} -> {"ok":true,"added":[...],"removed":[...],"changed":[...],"warnings":[...]}
+// Wire format: one JSON object per line each way (a line is capped at 64 KiB).
+//   {"command":"status"} -> {"ok":true,"version":"0.1.0","title":...,"config":PATH,"port":N,
+//                            "running":true,"workers":[WorkerState::toJson()...]}
+//   {"command":"reload"} -> {"ok":true,"added":[...],"removed":[...],"changed":[...],
+//                            "warnings":[...]}
 //                        or {"ok":false,"errors":["..."]}
 //   {"command":"events"} -> {"ok":true,"events":[EngineEvent::toJson()...]}
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
+//   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
 {
     Q_OBJECT
@@ -34,6 +40,12 @@ public:
 
 private:
     void onNewConnection();
+    void refuseLongLine(QLocalSocket* socket);
+    QJsonObject handleRequest(const QByteArray& line);
+    QJsonObject status() const;
+    QJsonObject reload();
+    QJsonObject events() const;
+
     Master& m_master;
     QLocalServer* m_server = nullptr;
 };

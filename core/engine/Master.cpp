@@ -1,1 +1,87 @@
 #include "engine/Master.h"
+
+#include "config/ConfigLoader.h"
+#include "engine/MasterImpl.h"
+#include "util/Logging.h"
+
+#include <QThread>
+
+namespace ym {
+
+Master::Master(QString configPath, QObject* parent)
+    : QObject(parent), d(std::make_unique<Impl>(*this, std::move(configPath)))
+{
+    qRegisterMetaType<ym::WorkerState>();
+    qRegisterMetaType<QList<ym::WorkerState>>();
+    qRegisterMetaType<ym::EngineEvent>();
+}
+
+Master::~Master()
+{
+    d->stopAll();
+}
+
+QList<WorkerState> Master::workers() const
+{
+    return d->snapshots();
+}
+
+QList<EngineEvent> Master::recentEvents() const
+{
+    return d->events;
+}
+
+const MasterConfig& Master::config() const
+{
+    return d->config;
+}
+
+QString Master::configPath() const
+{
+    return d->configPath;
+}
+
+quint16 Master::msgpackPort() const
+{
+    return d->listener ? d->listener->serverPort() : 0;
+}
+
+bool Master::isRunning() const
+{
+    return d->running;
+}
+
+Result<Master::ReloadReport> Master::reloadNow()
+{
+    return d->reload();
+}
+
+void Master::start()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    QStringList errors = d->start();
+    Q_EMIT started(errors.isEmpty(), errors);
+}
+
+void Master::reload()
+{
+    Result<ReloadReport> r = d->reload();
+    if (!r.ok()) {
+        Q_EMIT reloaded(false, r.error().message.split(u'\n'));
+        return;
+    }
+    QStringList lines;
+    lines << QStringLiteral("added: %1").arg(r->added.join(u", "))
+          << QStringLiteral("removed: %1").arg(r->removed.join(u", "))
+          << QStringLiteral("changed: %1").arg(r->changed.join(u", "));
+    lines << r->warnings;
+    Q_EMIT reloaded(true, lines);
+}
+
+void Master::shutdown()
+{
+    d->stopAll();
+    Q_EMIT stopped();
+}
+
+} // namespace ym

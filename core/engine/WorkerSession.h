@@ -1,1 +1,78 @@
 #pragma once
+
+#include "config/MasterConfig.h"
+#include "engine/DeadlineQueue.h"
+#include "engine/EngineEvent.h"
+#include "engine/Link.h"
+#include "engine/WorkerState.h"
+
+#include <memory>
+
+namespace ym {
+
+// What a worker session needs from the master around it.
+class SessionHost
+{
+public:
+    virtual void recordEvent(EngineEvent::Kind kind, const QString& worker, const QString& peer,
+                             const QString& message) = 0;
+    virtual void markDirty(const QString& worker) = 0;
+    virtual void abortLink(ConnId conn, const QString& reason) = 0;
+    virtual DeadlineQueue& deadlines() = 0;
+
+protected:
+    ~SessionHost() = default;
+};
+
+// One configured worker: its config, its current link (if any), the attach
+// sequence and keepalives. Lives on the engine thread.
+class WorkerSession
+{
+public:
+    static constexpr int RequestTimeoutMs = 60'000;      // any attach step
+    static constexpr int KeepaliveTimeoutMs = 60'000;    // a keepalive's answer
+    static constexpr int DuplicateCheckTimeoutMs = 10'000;
+
+    WorkerSession(WorkerConfig config, SessionHost& host);
+    ~WorkerSession();
+    WorkerSession(const WorkerSession&) = delete;
+    WorkerSession& operator=(const WorkerSession&) = delete;
+
+    const QString& name() const { return m_config.name; }
+    const WorkerConfig& config() const { return m_config; }
+    // Applies a changed config without touching the link (keepalives are
+    // rescheduled when their interval changed).
+    void updateConfig(const WorkerConfig& config);
+
+    WorkerState snapshot() const;
+    Link* link() const { return m_link.get(); }
+    bool isAttached() const { return m_state.phase == WorkerState::Phase::Connected; }
+
+    // Takes over a freshly authenticated link and runs the attach sequence.
+    void attach(std::unique_ptr<Link> link);
+    // The link is gone: fail what waits on it, record the loss.
+    void linkClosed(const QString& reason);
+    // Any message from the worker on the current link.
+    void touch();
+
+private:
+    void step(const char* what, Result<QVariant> result, const std::function<void()>& next);
+    void fail(const QString& why);
+    void runAttach();
+    void onWorkerInfo(const QVariant& info);
+    void listdirDone(const QVariantMap& updates);
+    void finishAttach();
+    void scheduleKeepalive(bool first);
+    void cancelKeepalive();
+    void sendKeepalive();
+    QString path(const QString& leaf) const;
+
+    WorkerConfig m_config;
+    SessionHost& m_host;
+    std::unique_ptr<Link> m_link;
+    WorkerState m_state;
+    DeadlineQueue::Id m_keepalive = 0;
+    qint64 m_attachStartedMs = 0;
+};
+
+} // namespace ym

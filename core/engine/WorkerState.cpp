@@ -1,1 +1,56 @@
 #include "engine/WorkerState.h"
+
+#include <QJsonValue>
+
+namespace ym {
+
+namespace {
+QJsonValue timeJson(const QDateTime& t)
+{
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+QJsonValue optionalJson(const std::optional<int>& v)
+{
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+} // namespace
+
+QString WorkerState::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Disconnected:
+        return QStringLiteral("disconnected");
+    case Phase::Attaching:
+        return QStringLiteral("attaching");
+    case Phase::Connected:
+        return QStringLiteral("connected");
+    }
+    return QStringLiteral("unknown");
+}
+
+QJsonObject WorkerState::toJson() const
+{
+    QJsonObject o;
+    o[u"name"] = name;
+    o[u"state"] = phaseName(phase);
+    o[u"peer"] = peer;
+    o[u"connected_since"] = timeJson(connectedSince);
+    o[u"last_seen"] = timeJson(lastSeen);
+    o[u"disconnected_at"] = timeJson(disconnectedAt);
+    o[u"last_disconnect_reason"] = lastDisconnectReason;
+    o[u"info"] = QJsonObject::fromVariantMap(info);
+    o[u"properties"] = properties;
+    o[u"max_builds"] = optionalJson(maxBuilds);
+    o[u"keepalive_interval"] = optionalJson(keepaliveInterval);
+    o[u"missing_timeout"] = missingTimeout;
+    o[u"running_builds"] = runningBuilds;
+    o[u"keepalives_sent"] = qint64(keepalivesSent);
+    o[u"keepalives_answered"] = qint64(keepalivesAnswered);
+    o[u"last_keepalive_answered"] = timeJson(lastKeepaliveAnswered);
+    o[u"last_keepalive_rtt_ms"] = lastKeepaliveRttMs;
+    o[u"link_id"] = qint64(linkId);
+    o[u"attach_count"] = qint64(attachCount);
+    return o;
+}
+
+} // namespace ym

@@ -40,7 +40,8 @@ struct HubEvent
     QString reason; // Refused: "unknown worker name", "wrong password", "no credentials",
                     // "malformed Authorization header: ...", "not a WebSocket upgrade: ...",
                     // "malformed request: ...", "request timed out"
-    int status = 0; // Refused: the HTTP status sent (400 or 401; 0 if none could be sent)
+    int status = 0; // Refused: the HTTP status sent (400 or 401; 0 if none could be sent;
+                    // "request timed out" sends nothing and reports 0)
     QVariantMap message;
 };
 
@@ -48,7 +49,7 @@ struct HubOptions
 {
     int ioThreads = 2;
     int handshakeTimeoutMs = 5000;  // the whole upgrade request must arrive in this time
-    int pingIntervalMs = 60000;     // ping a link that has been silent this long
+    int pingIntervalMs = 60000;     // ping a link that has been silent this long (<= 0: never)
     int pingTimeoutMs = 30000;      // close it if nothing arrives this long after the ping
     std::size_t maxMessageBytes = 16u * 1024 * 1024;
     std::size_t maxRequestHeadBytes = 16 * 1024;

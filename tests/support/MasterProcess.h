@@ -45,8 +45,12 @@ public:
     };
     // Runs `yardmaster ctl --config <config> ARGS...`.
     CtlResult ctl(const QStringList& args, int timeoutMs = 15000) const;
-    QJsonObject status() const;                     // ctl status --json
-    QJsonObject worker(const QString& name) const;  // one entry of status()["workers"]
+    // Runs `yardmaster ctl --socket <control socket> ARGS...`: works while the
+    // config file on disk is invalid (reload tests).
+    CtlResult ctlViaSocket(const QStringList& args, int timeoutMs = 15000) const;
+    QString controlSocket() const;
+    QJsonObject status() const;                    // ctl --socket ... status --json
+    QJsonObject worker(const QString& name) const; // one entry of status()["workers"]
     // Polls status until worker `name` has "state" == `state`.
     bool waitForState(const QString& name, const QString& state, int timeoutMs);
     // All stderr so far (the master's log).

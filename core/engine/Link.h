@@ -1,0 +1,82 @@
+#pragma once
+
+#include "engine/DeadlineQueue.h"
+#include "protocol/ConnectionHub.h"
+#include "util/Result.h"
+
+#include <QString>
+#include <QVariant>
+#include <QVariantMap>
+
+#include <functional>
+#include <unordered_map>
+
+namespace ym {
+
+// One authenticated WebSocket link to a worker, seen from the engine thread:
+// request/response matching by seq_number with a deadline on every request,
+// and the command ids of running start_commands. Knows nothing of workers.
+class Link
+{
+public:
+    using Reply = std::function<void(Result<QVariant>)>;
+    // Updates of one start_command, first value per key (as the worker batches
+    // them, keys may repeat); delivered when `complete` arrives.
+    using CommandDone = std::function<void(Result<QVariantMap>)>;
+
+    Link(ConnId id, QString worker, QString peer, ConnectionHub& hub, DeadlineQueue& deadlines);
+    ~Link(); // cancels deadlines; pending replies are dropped (call failAll first)
+    Link(const Link&) = delete;
+    Link& operator=(const Link&) = delete;
+
+    ConnId id() const { return m_id; }
+    const QString& worker() const { return m_worker; }
+    const QString& peer() const { return m_peer; }
+
+    // Sends {op, seq_number, ...fields}; `reply` gets the result, the
+    // worker's error text, or a timeout error after `timeoutMs`.
+    void request(const QString& op, QVariantMap fields, int timeoutMs, Reply reply);
+    // Registers a command id, then sends start_command; `done` gets the
+    // collected updates when `complete` arrives (an error when the worker
+    // reports a failure, `rc` is missing or non-zero, or time runs out).
+    void startCommand(const QString& name, const QVariantMap& args, int timeoutMs,
+                      CommandDone done);
+
+    // Feeds one message from the worker. Returns false when the message is
+    // not about this link's requests or commands (the caller answers it).
+    bool handle(const QVariantMap& message);
+
+    // Every pending reply and command gets `why` as its error.
+    void failAll(const QString& why);
+
+    void respond(const QVariant& seq, const QVariant& result, bool isException = false);
+
+private:
+    struct Pending
+    {
+        QString op;
+        Reply reply;
+        DeadlineQueue::Id deadline = 0;
+    };
+    struct Command
+    {
+        QString name;
+        QVariantMap updates;
+        CommandDone done;
+        DeadlineQueue::Id deadline = 0;
+    };
+
+    void finishCommand(const QString& id, Result<QVariantMap> result);
+
+    ConnId m_id;
+    QString m_worker;
+    QString m_peer;
+    ConnectionHub& m_hub;
+    DeadlineQueue& m_deadlines;
+    qint64 m_nextSeq = 0;
+    quint64 m_nextCommand = 0;
+    std::unordered_map<qint64, Pending> m_pending;
+    std::unordered_map<QString, Command> m_commands;
+};
+
+} // namespace ym

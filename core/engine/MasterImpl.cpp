@@ -1,0 +1,205 @@
+#include "engine/MasterImpl.h"
+
+#include "config/ConfigLoader.h"
+#include "secrets/DirectorySecretStore.h"
+#include "util/Logging.h"
+
+#include <QHostAddress>
+#include <QThread>
+
+#include <algorithm>
+
+namespace ym {
+
+namespace {
+HubOptions hubOptions(const MasterSettings& m)
+{
+    HubOptions o;
+    o.ioThreads = m.ioThreads > 0 ? m.ioThreads : std::clamp(QThread::idealThreadCount(), 1, 4);
+    o.pingIntervalMs = m.pingInterval * 1000;
+    o.pingTimeoutMs = m.pingTimeout * 1000;
+    return o;
+}
+} // namespace
+
+Master::Impl::Impl(Master& master, QString path) : q(master), configPath(std::move(path)) {}
+
+Master::Impl::~Impl()
+{
+    stopAll();
+}
+
+QStringList Master::Impl::start()
+{
+    if (running)
+        return {QStringLiteral("the master is already running")};
+    ConfigLoadResult loaded = loadConfigFile(configPath);
+    if (!loaded.ok())
+        return loaded.errors;
+    for (const QString& w : loaded.warnings)
+        qCWarning(lcConfig).noquote() << w;
+    config = *loaded.config;
+    store = std::make_unique<DirectorySecretStore>(config.effectiveSecretsDir());
+
+    deadlineQueue = new DeadlineQueue(&q);
+    batchTimer = new QTimer(&q);
+    batchTimer->setSingleShot(true);
+    batchTimer->setInterval(BatchMs);
+    QObject::connect(batchTimer, &QTimer::timeout, &q, [this] { emitBatch(); });
+    refusals = std::make_unique<RefusalLog>([this](const RefusalLog::Report& r) {
+        const QString who = r.worker.isEmpty() ? QStringLiteral("(no name)")
+                                               : QStringLiteral("worker '%1'").arg(r.worker);
+        const QString text =
+            r.count == 1
+                ? QStringLiteral("login refused for %1 from %2: %3").arg(who, r.peer, r.reason)
+                : QStringLiteral("login refused %1 more times for %2 from %3 in the last %4 s: %5")
+                      .arg(r.count)
+                      .arg(who, r.peer)
+                      .arg(r.windowSeconds)
+                      .arg(r.reason);
+        qCWarning(lcAuth).noquote() << text;
+        EngineEvent e{QDateTime::currentDateTimeUtc(), EngineEvent::Kind::Refused, r.worker,
+                      r.peer, r.reason, r.count};
+        events.append(e);
+        if (events.size() > MaxEvents)
+            events.removeFirst();
+        Q_EMIT q.eventLogged(e);
+    });
+    housekeeping = new QTimer(&q);
+    housekeeping->setInterval(5000);
+    QObject::connect(housekeeping, &QTimer::timeout, &q, [this] {
+        refusals->flush(deadlineQueue->now());
+        if (warningsSuppressed > 0)
+            qCWarning(lcProtocol) << warningsSuppressed << "more protocol warnings suppressed";
+        warningsLogged = warningsSuppressed = 0;
+    });
+    housekeeping->start();
+
+    hub = std::make_unique<ConnectionHub>(hubOptions(config.master));
+    for (const WorkerConfig& w : config.workers)
+        sessions.emplace(w.name, std::make_unique<WorkerSession>(w, *this));
+    for (const QString& w : applyCredentials())
+        qCWarning(lcSecrets).noquote() << w;
+    hub->setWakeup([this] { QMetaObject::invokeMethod(&q, [this] { drain(); }, Qt::QueuedConnection); });
+    hub->start();
+    running = true;
+
+    if (config.master.msgpack.enabled) {
+        listener = new Listener(*hub, &q);
+        const QString bind = config.master.msgpack.bind;
+        const QHostAddress address = bind.isEmpty() ? QHostAddress(QHostAddress::Any)
+                                                    : QHostAddress(bind);
+        if (!listener->listen(address, config.master.msgpack.port)) {
+            const QString error = QStringLiteral("cannot listen on %1:%2 (master.protocols.msgpack): %3")
+                                      .arg(bind.isEmpty() ? QStringLiteral("*") : bind)
+                                      .arg(config.master.msgpack.port)
+                                      .arg(listener->errorString());
+            stopAll();
+            return {error};
+        }
+        qCInfo(lcEngine).noquote() << QStringLiteral("listening for workers (msgpack) on %1:%2")
+                                          .arg(bind.isEmpty() ? QStringLiteral("*") : bind)
+                                          .arg(listener->serverPort());
+    }
+    for (const auto& [name, s] : sessions)
+        dirty.insert(name);
+    batchTimer->start();
+    recordEvent(EngineEvent::Kind::Started, {}, {},
+                QStringLiteral("%1 workers configured").arg(sessions.size()));
+    return {};
+}
+
+void Master::Impl::stopAll()
+{
+    if (!running)
+        return;
+    running = false;
+    if (listener) {
+        listener->close();
+        delete listener;
+    }
+    hub->stop(); // closes every link; queues no events
+    if (refusals)
+        refusals->flush(deadlineQueue->now(), true);
+    for (auto& [name, s] : sessions)
+        s->linkClosed(QStringLiteral("master shutting down"));
+    duplicates.clear();
+    duplicateOf.clear();
+    linkOwner.clear();
+    deadlineQueue->clear();
+    housekeeping->stop();
+    emitBatch();
+    recordEvent(EngineEvent::Kind::Stopped, {}, {}, QStringLiteral("master stopped"));
+    qCInfo(lcEngine) << "master stopped";
+}
+
+QStringList Master::Impl::applyCredentials()
+{
+    QStringList warnings;
+    auto table = std::make_shared<CredentialTable>();
+    for (const WorkerConfig& w : config.workers) {
+        Result<QByteArray> pw =
+            resolveSecret(w.password, *store, QStringLiteral("worker '%1'").arg(w.name));
+        if (!pw.ok()) {
+            warnings << QStringLiteral("worker '%1' cannot log in: %2")
+                            .arg(w.name, pw.error().message);
+            continue;
+        }
+        table->passwords.emplace(w.name.toStdString(), pw.value().toStdString());
+    }
+    hub->setCredentials(std::move(table));
+    return warnings;
+}
+
+QList<WorkerState> Master::Impl::snapshots() const
+{
+    QList<WorkerState> out;
+    out.reserve(qsizetype(sessions.size()));
+    for (const WorkerConfig& w : config.workers) {
+        auto it = sessions.find(w.name);
+        if (it != sessions.end())
+            out << it->second->snapshot();
+    }
+    return out;
+}
+
+void Master::Impl::recordEvent(EngineEvent::Kind kind, const QString& worker,
+                               const QString& peer, const QString& message)
+{
+    EngineEvent e{QDateTime::currentDateTimeUtc(), kind, worker, peer, message, 1};
+    events.append(e);
+    if (events.size() > MaxEvents)
+        events.removeFirst();
+    Q_EMIT q.eventLogged(e);
+}
+
+void Master::Impl::markDirty(const QString& worker)
+{
+    dirty.insert(worker);
+    if (batchTimer && !batchTimer->isActive())
+        batchTimer->start();
+}
+
+void Master::Impl::emitBatch()
+{
+    if (dirty.isEmpty())
+        return;
+    QList<WorkerState> changed;
+    changed.reserve(dirty.size());
+    for (const QString& name : std::as_const(dirty)) {
+        auto it = sessions.find(name);
+        if (it != sessions.end())
+            changed << it->second->snapshot();
+    }
+    dirty.clear();
+    if (!changed.isEmpty())
+        Q_EMIT q.workersChanged(changed);
+}
+
+void Master::Impl::abortLink(ConnId conn, const QString& reason)
+{
+    if (hub)
+        hub->abort(conn, reason);
+}
+
+} // namespace ym

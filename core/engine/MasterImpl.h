@@ -1,0 +1,84 @@
+#pragma once
+
+#include "engine/DeadlineQueue.h"
+#include "engine/Master.h"
+#include "engine/RefusalLog.h"
+#include "engine/WorkerSession.h"
+#include "protocol/ConnectionHub.h"
+#include "protocol/Listener.h"
+#include "secrets/SecretStore.h"
+
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <unordered_map>
+
+namespace ym {
+
+// The engine's insides (engine thread only).
+struct Master::Impl final : SessionHost
+{
+    static constexpr int MaxEvents = 2000;
+    static constexpr int BatchMs = 100;
+
+    Impl(Master& master, QString path);
+    ~Impl();
+
+    QStringList start();
+    Result<ReloadReport> reload();
+    void stopAll();
+    QList<WorkerState> snapshots() const;
+
+    // SessionHost
+    void recordEvent(EngineEvent::Kind kind, const QString& worker, const QString& peer,
+                     const QString& message) override;
+    void markDirty(const QString& worker) override;
+    void abortLink(ConnId conn, const QString& reason) override;
+    DeadlineQueue& deadlines() override { return *deadlineQueue; }
+
+    // Hub events
+    void drain();
+    void onAuthenticated(const HubEvent& e);
+    void onMessage(const HubEvent& e);
+    void onClosed(const HubEvent& e);
+    void onWarning(const HubEvent& e);
+    void startDuplicateCheck(WorkerSession& session, std::unique_ptr<Link> newcomer);
+    void duplicateCheckDone(const QString& worker, ConnId oldConn, bool oldAnswered);
+    void attachLink(WorkerSession& session, std::unique_ptr<Link> link);
+
+    // Config
+    QStringList applyCredentials(); // returns warnings
+    void emitBatch();
+
+    Master& q;
+    QString configPath;
+    MasterConfig config;
+    std::unique_ptr<SecretStore> store;
+    std::unique_ptr<ConnectionHub> hub;
+    QPointer<Listener> listener;
+    DeadlineQueue* deadlineQueue = nullptr;
+    QTimer* batchTimer = nullptr;
+    QTimer* housekeeping = nullptr;
+    std::unique_ptr<RefusalLog> refusals;
+    bool running = false;
+
+    std::unordered_map<QString, std::unique_ptr<WorkerSession>> sessions;
+    std::unordered_map<ConnId, QString> linkOwner; // current links of sessions
+    struct Duplicate
+    {
+        QString worker;
+        std::unique_ptr<Link> link;
+    };
+    std::unordered_map<ConnId, Duplicate> duplicates; // newcomers waiting on a check
+    std::unordered_map<QString, ConnId> duplicateOf;  // worker -> newcomer under check
+
+    QSet<QString> dirty;
+    QList<EngineEvent> events;
+    int warningsLogged = 0;
+    int warningsSuppressed = 0;
+};
+
+} // namespace ym

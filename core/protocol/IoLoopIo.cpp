@@ -1,0 +1,333 @@
+// IoLoop, the per-link part: reading, the HTTP upgrade, frames, writing.
+
+#include "protocol/IoLoop.h"
+
+#include "protocol/HttpUpgrade.h"
+#include "protocol/MsgCodec.h"
+#include "protocol/WebSocketFrame.h"
+#include "util/Logging.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ym::detail {
+
+namespace {
+
+constexpr std::size_t kMaxOutput = 64u * 1024 * 1024; // a peer that never reads is dropped
+constexpr int kReadsPerEvent = 16;                    // fairness between links
+
+void release(std::string& s)
+{
+    std::string().swap(s);
+}
+
+QString errnoReason(int err)
+{
+    switch (err) {
+    case ECONNRESET:
+        return QStringLiteral("connection reset");
+    case EPIPE:
+        return QStringLiteral("connection closed by peer");
+    case ETIMEDOUT:
+        return QStringLiteral("connection timed out");
+    default:
+        return QStringLiteral("socket error: %1").arg(QString::fromLocal8Bit(std::strerror(err)));
+    }
+}
+
+bool isInteger(const QVariant& v)
+{
+    switch (v.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+const QByteArray& dummyPassword()
+{
+    static const QByteArray dummy = QByteArrayLiteral("yardmaster: no worker has this name");
+    return dummy;
+}
+
+} // namespace
+
+void IoLoop::handleEvents(Link& l, std::uint32_t events)
+{
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+        onReadable(l);
+    if (!l.dead && (events & EPOLLOUT))
+        flush(l);
+}
+
+void IoLoop::onReadable(Link& l)
+{
+    char* buffer = m_readBuffer.data();
+    const std::size_t size = m_readBuffer.size();
+    for (int round = 0; round < kReadsPerEvent && !l.dead; ++round) {
+        const ssize_t n = ::recv(l.fd, buffer, size, 0);
+        if (n > 0) {
+            onData(l, buffer, static_cast<std::size_t>(n));
+            if (static_cast<std::size_t>(n) < size)
+                return; // drained; level-triggered epoll reports anything newer
+            continue;
+        }
+        if (n == 0) {
+            lost(l, QStringLiteral("connection closed by peer"));
+            return;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        lost(l, errnoReason(errno));
+        return;
+    }
+}
+
+void IoLoop::onData(Link& l, const char* data, std::size_t size)
+{
+    switch (l.phase) {
+    case Phase::Handshake:
+        l.in.append(data, size);
+        handshake(l);
+        break;
+    case Phase::Open:
+        if (l.list != ListId::Idle || l.since != m_now)
+            moveTo(l, m_idle, m_now); // any inbound byte counts as liveness
+        feedFrames(l, data, size);
+        break;
+    case Phase::Closing:
+        break; // discarded while lingering
+    }
+}
+
+void IoLoop::handshake(Link& l)
+{
+    const HubOptions& o = m_shared.options;
+    http::ParseOutcome parsed = http::parseRequest(
+        QByteArrayView(l.in.data(), qsizetype(l.in.size())), o.maxRequestHeadBytes);
+    using S = http::ParseOutcome::Status;
+    if (parsed.status == S::Incomplete)
+        return;
+    if (parsed.status == S::Malformed) {
+        refuse(l, 400, {}, QStringLiteral("malformed request: ") + parsed.error);
+        return;
+    }
+    const http::UpgradeRequest& request = parsed.request;
+    const QByteArray authorization = request.header("Authorization");
+    if (authorization.isNull()) {
+        refuse(l, 401, {}, QStringLiteral("no credentials"));
+        return;
+    }
+    const Result<http::BasicCredentials> credentials = http::parseBasicAuthorization(authorization);
+    if (!credentials) {
+        refuse(l, 400, {},
+               QStringLiteral("malformed Authorization header: ") + credentials.error().message);
+        return;
+    }
+    const QString name = QString::fromUtf8(credentials->name);
+    const QString problem = http::upgradeProblem(request);
+    if (!problem.isEmpty()) {
+        refuse(l, 400, name, QStringLiteral("not a WebSocket upgrade: ") + problem);
+        return;
+    }
+    const auto table = m_shared.credentialTable();
+    const std::string* expected = nullptr;
+    if (table) {
+        const auto it = table->passwords.find(
+            std::string(credentials->name.constData(), std::size_t(credentials->name.size())));
+        if (it != table->passwords.end())
+            expected = &it->second;
+    }
+    if (!expected) {
+        // Same work as for a known name, so timing does not reveal which names exist.
+        [[maybe_unused]] volatile bool same =
+            http::constantTimeEquals(credentials->password, dummyPassword());
+        refuse(l, 401, name, QStringLiteral("unknown worker name"));
+        return;
+    }
+    if (!http::constantTimeEquals(credentials->password,
+                                  QByteArrayView(expected->data(), qsizetype(expected->size())))) {
+        refuse(l, 401, name, QStringLiteral("wrong password"));
+        return;
+    }
+    l.worker = name;
+    accept(l, request.header("Sec-WebSocket-Key"), parsed.consumed);
+}
+
+void IoLoop::accept(Link& l, const QByteArray& key, std::size_t consumed)
+{
+    std::string rest = l.in.substr(consumed);
+    release(l.in);
+    l.phase = Phase::Open;
+    m_shared.authenticated.fetch_add(1);
+    m_shared.accepted.fetch_add(1);
+    moveTo(l, m_idle, m_now);
+    emitEvent(HubEvent::Kind::Authenticated, l);
+    qCDebug(lcProtocol) << "link" << l.id << "authenticated as" << l.worker;
+    queueOutput(l, http::switchingProtocolsResponse(key));
+    if (!l.dead)
+        flush(l);
+    if (!l.dead && l.phase == Phase::Open && !rest.empty())
+        feedFrames(l, rest.data(), rest.size());
+}
+
+void IoLoop::refuse(Link& l, int status, const QString& worker, const QString& reason)
+{
+    qCDebug(lcProtocol) << "link" << l.id << "refused:" << status << reason;
+    l.worker = worker;
+    m_shared.refused.fetch_add(1);
+    emitEvent(HubEvent::Kind::Refused, l, reason, status);
+    queueOutput(l, http::errorResponse(status));
+    if (!l.dead)
+        beginClosing(l);
+}
+
+void IoLoop::feedFrames(Link& l, const char* data, std::size_t size)
+{
+    // Parse straight from the read buffer when nothing is held back; keep only
+    // an unfinished frame in the link.
+    const bool held = !l.in.empty();
+    if (held) {
+        l.in.append(data, size);
+        data = l.in.data();
+        size = l.in.size();
+    }
+    std::size_t consumed = 0;
+    ws::Message message;
+    while (!l.dead && l.phase == Phase::Open) {
+        const auto status = l.parser.next(data, size, consumed, message);
+        if (status == ws::FrameParser::Status::NeedMore)
+            break;
+        if (status == ws::FrameParser::Status::Error) {
+            const QString reason = l.parser.error();
+            emitEvent(HubEvent::Kind::Closed, l, reason);
+            closeWithFrame(l, l.parser.closeCode(), reason.toUtf8());
+            return;
+        }
+        switch (message.opcode) {
+        case ws::Opcode::Binary:
+            onMessage(l, std::move(message.payload));
+            break;
+        case ws::Opcode::Ping:
+            queueOutput(l, ws::encodeFrame(ws::Opcode::Pong, message.payload));
+            if (!l.dead)
+                flush(l);
+            break;
+        case ws::Opcode::Close: {
+            const QByteArray& p = message.payload;
+            const int code = p.size() >= 2 ? (static_cast<unsigned char>(p[0]) << 8) |
+                                                 static_cast<unsigned char>(p[1])
+                                           : 1005;
+            emitEvent(HubEvent::Kind::Closed, l,
+                      QStringLiteral("closed by worker (code %1)").arg(code));
+            closeWithFrame(l, ws::Normal, {});
+            return;
+        }
+        default: // text frames are ignored; a pong only counts as liveness
+            break;
+        }
+        message.payload = QByteArray();
+    }
+    if (l.dead || l.phase != Phase::Open)
+        return;
+    if (held) {
+        l.in.erase(0, consumed);
+        if (l.in.empty())
+            release(l.in);
+    } else if (consumed < size) {
+        l.in.assign(data + consumed, size - consumed);
+    }
+}
+
+void IoLoop::onMessage(Link& l, QByteArray&& payload)
+{
+    Result<QVariantMap> decoded = codec::decodeMessage(payload);
+    payload = QByteArray();
+    if (!decoded) {
+        const QString reason = QStringLiteral("invalid msgpack: ") + decoded.error().message;
+        emitEvent(HubEvent::Kind::Closed, l, reason);
+        closeWithFrame(l, ws::InvalidData, reason.toUtf8());
+        return;
+    }
+    QVariantMap& map = decoded.value();
+    const auto op = map.constFind(QStringLiteral("op"));
+    const auto seq = map.constFind(QStringLiteral("seq_number"));
+    QString problem;
+    if (op == map.constEnd())
+        problem = QStringLiteral("message without \"op\" dropped");
+    else if (op->typeId() != QMetaType::QString)
+        problem = QStringLiteral("message whose \"op\" is not a string dropped");
+    else if (seq == map.constEnd())
+        problem = QStringLiteral("message without \"seq_number\" dropped");
+    else if (!isInteger(*seq))
+        problem = QStringLiteral("message whose \"seq_number\" is not an integer dropped");
+    if (!problem.isEmpty()) {
+        emitEvent(HubEvent::Kind::Warning, l, problem);
+        return;
+    }
+    emitEvent(HubEvent::Kind::Message, l);
+    m_batch.back().message = std::move(map);
+}
+
+void IoLoop::queueOutput(Link& l, QByteArrayView bytes)
+{
+    if (l.out.size() - l.outOffset + std::size_t(bytes.size()) > kMaxOutput) {
+        lost(l, QStringLiteral("worker not reading"));
+        return;
+    }
+    if (l.outOffset > 0 && l.outOffset >= l.out.size() / 2) {
+        l.out.erase(0, l.outOffset);
+        l.outOffset = 0;
+    }
+    l.out.append(bytes.data(), std::size_t(bytes.size()));
+}
+
+void IoLoop::flush(Link& l)
+{
+    while (l.outOffset < l.out.size()) {
+        const ssize_t n =
+            ::send(l.fd, l.out.data() + l.outOffset, l.out.size() - l.outOffset, MSG_NOSIGNAL);
+        if (n > 0) {
+            l.outOffset += std::size_t(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            setWantWrite(l, true);
+            return;
+        }
+        lost(l, errnoReason(n < 0 ? errno : EPIPE));
+        return;
+    }
+    release(l.out);
+    l.outOffset = 0;
+    setWantWrite(l, false);
+    if (l.phase == Phase::Closing && !l.shutWrite) {
+        ::shutdown(l.fd, SHUT_WR);
+        l.shutWrite = true;
+    }
+}
+
+void IoLoop::setWantWrite(Link& l, bool want)
+{
+    if (l.wantWrite == want)
+        return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+    ev.data.u64 = l.id;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, l.fd, &ev) == 0)
+        l.wantWrite = want;
+}
+
+} // namespace ym::detail

@@ -1,0 +1,42 @@
+# shellcheck shell=bash disable=SC2034
+# Shared by scripts/run.sh and scripts/test.sh (sourced, not run).
+# Debian 12 packages, the build folder, and the build itself.
+
+# To build Yardmaster.
+YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
+    libqt6sql6-sqlite libmsgpack-cxx-dev libboost-dev)
+# To run its tests: the real Buildbot worker (3.7) they attach.
+YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted)
+
+YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+YM_BUILD_DIR="${YM_BUILD_DIR:-$YM_ROOT/build}"
+
+# Installs the packages that are not installed yet (apt-get; root or sudo).
+ym_install_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        echo "== all packages present"
+        return 0
+    fi
+    echo "== installing: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Configures (Ninja, RelWithDebInfo) and builds; extra arguments go to the build
+# (e.g. --target yardmaster). YM_JOBS sets the parallel jobs (default: all cores).
+ym_build() {
+    echo "== building in $YM_BUILD_DIR"
+    cmake -S "$YM_ROOT" -B "$YM_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$YM_BUILD_DIR" -j "${YM_JOBS:-$(nproc)}" "$@"
+}
