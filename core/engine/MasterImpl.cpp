@@ -3,8 +3,10 @@
 #include "config/ConfigLoader.h"
 #include "secrets/DirectorySecretStore.h"
 #include "util/Logging.h"
+#include "util/MemoryTrim.h"
 
 #include <QHostAddress>
+#include <QMetaMethod>
 #include <QThread>
 
 #include <algorithm>
@@ -74,6 +76,17 @@ QStringList Master::Impl::start()
         warningsLogged = warningsSuppressed = 0;
     });
     housekeeping->start();
+    trimTimer = new QTimer(&q);
+    trimTimer->setSingleShot(true);
+    trimTimer->setInterval(ChurnQuietMs);
+    QObject::connect(trimTimer, &QTimer::timeout, &q, [this] {
+        if (churn >= ChurnBeforeTrim)
+        {
+            releaseFreeMemory();
+            qCDebug(lcEngine) << "returned free heap to the system after" << churn << "attaches and detaches";
+        }
+        churn = 0;
+    });
 
     hub = std::make_unique<ConnectionHub>(hubOptions(config.master));
     for (const WorkerConfig& w : config.workers)
@@ -166,6 +179,11 @@ QList<WorkerState> Master::Impl::snapshots() const
 void Master::Impl::recordEvent(EngineEvent::Kind kind, const QString& worker,
                                const QString& peer, const QString& message)
 {
+    if (kind == EngineEvent::Kind::Attached || kind == EngineEvent::Kind::Detached) {
+        ++churn;
+        if (trimTimer)
+            trimTimer->start(); // restarts: trims once things have been quiet a while
+    }
     EngineEvent e{QDateTime::currentDateTimeUtc(), kind, worker, peer, message, 1};
     events.append(e);
     if (events.size() > MaxEvents)
@@ -184,6 +202,10 @@ void Master::Impl::emitBatch()
 {
     if (dirty.isEmpty())
         return;
+    if (!q.isSignalConnected(QMetaMethod::fromSignal(&Master::workersChanged))) {
+        dirty.clear(); // nobody watches (headless): build no snapshots
+        return;
+    }
     QList<WorkerState> changed;
     changed.reserve(dirty.size());
     for (const QString& name : std::as_const(dirty)) {

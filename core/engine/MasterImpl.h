@@ -23,6 +23,8 @@ struct Master::Impl final : SessionHost
 {
     static constexpr int MaxEvents = 2000;
     static constexpr int BatchMs = 100;
+    static constexpr int ChurnQuietMs = 1000;
+    static constexpr int ChurnBeforeTrim = 256;
 
     Impl(Master& master, QString path);
     ~Impl();
@@ -62,6 +64,8 @@ struct Master::Impl final : SessionHost
     DeadlineQueue* deadlineQueue = nullptr;
     QTimer* batchTimer = nullptr;
     QTimer* housekeeping = nullptr;
+    QTimer* trimTimer = nullptr; // after a burst of link churn: give free heap back
+    int churn = 0;
     std::unique_ptr<RefusalLog> refusals;
     bool running = false;
 

@@ -180,8 +180,8 @@ void Master::Impl::onClosed(const HubEvent& e)
     if (auto dit = duplicates.find(e.conn); dit != duplicates.end()) {
         const QString name = dit->second.worker;
         duplicates.erase(dit);
-        if (auto d = duplicateOf.find(name); d != duplicateOf.end() && d->second == e.conn)
-            duplicateOf.erase(d);
+        if (auto w = duplicateOf.find(name); w != duplicateOf.end() && w->second == e.conn)
+            duplicateOf.erase(w);
         return;
     }
     auto it = linkOwner.find(e.conn);
@@ -194,9 +194,9 @@ void Master::Impl::onClosed(const HubEvent& e)
         return;
     sit->second->linkClosed(e.reason);
     // A newcomer waiting on a duplicate check can take over at once.
-    if (auto d = duplicateOf.find(name); d != duplicateOf.end()) {
-        const ConnId newId = d->second;
-        duplicateOf.erase(d);
+    if (auto w = duplicateOf.find(name); w != duplicateOf.end()) {
+        const ConnId newId = w->second;
+        duplicateOf.erase(w);
         auto node = duplicates.find(newId);
         if (node != duplicates.end()) {
             std::unique_ptr<Link> newcomer = std::move(node->second.link);

@@ -61,10 +61,10 @@ Result<Master::ReloadReport> Master::Impl::reload()
             hub->close(link->id(), QStringLiteral("worker removed from the config"));
             it->second->linkClosed(QStringLiteral("worker removed from the config"));
         }
-        if (auto d = duplicateOf.find(name); d != duplicateOf.end()) {
-            hub->abort(d->second, QStringLiteral("worker removed from the config"));
-            duplicates.erase(d->second);
-            duplicateOf.erase(d);
+        if (auto w = duplicateOf.find(name); w != duplicateOf.end()) {
+            hub->abort(w->second, QStringLiteral("worker removed from the config"));
+            duplicates.erase(w->second);
+            duplicateOf.erase(w);
         }
         dirty.remove(name);
         it = sessions.erase(it);

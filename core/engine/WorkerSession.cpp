@@ -60,7 +60,7 @@ void WorkerSession::attach(std::unique_ptr<Link> link)
     m_state.connectedSince = QDateTime();
     m_attachStartedMs = m_host.deadlines().now();
     touch();
-    qCInfo(lcEngine).noquote() << QStringLiteral("worker '%1' attaching from %2")
+    qCDebug(lcEngine).noquote() << QStringLiteral("worker '%1' attaching from %2")
                                       .arg(name(), m_link->peer());
     runAttach();
 }
@@ -152,7 +152,7 @@ void WorkerSession::onWorkerInfo(const QVariant& infoValue)
         fail(QStringLiteral("get_worker_info did not report a basedir"));
         return;
     }
-    m_state.info = info;
+    m_state.info = QJsonObject::fromVariantMap(info);
     m_host.markDirty(name());
     const ConnId id = m_link->id();
     auto alive = [this, id] { return m_link && m_link->id() == id; };
@@ -163,7 +163,7 @@ void WorkerSession::onWorkerInfo(const QVariant& infoValue)
                 return;
             step("set_worker_settings", std::move(r), [this, alive] {
                 const QVariantMap args{
-                    {QStringLiteral("path"), m_state.info.value(QStringLiteral("basedir"))}};
+                    {QStringLiteral("path"), m_state.info.value(QStringLiteral("basedir")).toString()}};
                 m_link->startCommand(QStringLiteral("listdir"), args, RequestTimeoutMs,
                                      [this, alive](Result<QVariantMap> files) {
                                          if (!alive())

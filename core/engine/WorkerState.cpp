@@ -38,7 +38,7 @@ QJsonObject WorkerState::toJson() const
     o[u"last_seen"] = timeJson(lastSeen);
     o[u"disconnected_at"] = timeJson(disconnectedAt);
     o[u"last_disconnect_reason"] = lastDisconnectReason;
-    o[u"info"] = QJsonObject::fromVariantMap(info);
+    o[u"info"] = info;
     o[u"properties"] = properties;
     o[u"max_builds"] = optionalJson(maxBuilds);
     o[u"keepalive_interval"] = optionalJson(keepaliveInterval);
