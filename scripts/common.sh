@@ -5,8 +5,9 @@
 # To build Yardmaster.
 YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
     libqt6sql6-sqlite libmsgpack-cxx-dev libboost-dev)
-# To run its tests: the real Buildbot worker (3.7) they attach.
-YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted)
+# To run its tests: the real Buildbot worker (3.7) they attach, and Buildbot's
+# master (3.7) for the side-by-side benchmark smoke test.
+YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot)
 
 YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 YM_BUILD_DIR="${YM_BUILD_DIR:-$YM_ROOT/build}"

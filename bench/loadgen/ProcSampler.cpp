@@ -54,9 +54,12 @@ std::optional<ProcSample> sampleProc(long pid)
             ++p;
     }
     s.cpuS = double(utime + stime) / ticks;
+    // A process that has exited but not been reaped (a zombie) has no VmRSS:
+    // that is no sample, not a process using 0 kB.
     const size_t at = status.find("VmRSS:");
-    if (at != std::string::npos)
-        s.rssKb = std::strtol(status.c_str() + at + 6, nullptr, 10);
+    if (at == std::string::npos)
+        return std::nullopt;
+    s.rssKb = std::strtol(status.c_str() + at + 6, nullptr, 10);
     return s;
 }
 

@@ -11,6 +11,7 @@ using K = QLatin1StringView;
 // top level
 inline constexpr K Master{"master"};
 inline constexpr K Workers{"workers"};
+inline constexpr K Builders{"builders"};
 
 // "master"
 inline constexpr K Title{"title"};
@@ -18,6 +19,7 @@ inline constexpr K Protocols{"protocols"};
 inline constexpr K Database{"database"};
 inline constexpr K ControlSocket{"control_socket"};
 inline constexpr K SecretsDir{"secrets_dir"};
+inline constexpr K ArtifactsDir{"artifacts_dir"};
 inline constexpr K PingInterval{"ping_interval"};
 inline constexpr K PingTimeout{"ping_timeout"};
 inline constexpr K IoThreads{"io_threads"};
@@ -42,13 +44,54 @@ inline constexpr K MissingTimeout{"missing_timeout"};
 inline constexpr K Secret{"secret"};
 inline constexpr K Env{"env"};
 
-inline constexpr K TopKeys[] = {Master, Workers};
-inline constexpr K MasterKeys[] = {Title,     Protocols, PingInterval,  PingTimeout,
-                                   IoThreads, Database,  ControlSocket, SecretsDir};
+// "builders[i]" (also Name, Properties)
+inline constexpr K Workernames{"workernames"};
+inline constexpr K Builddir{"builddir"};
+inline constexpr K Steps{"steps"};
+
+// "builders[i].steps[j]": every type (also Name)
+inline constexpr K Type{"type"};
+inline constexpr K Workdir{"workdir"};
+inline constexpr K HaltOnFailure{"halt_on_failure"};
+// shell steps (also Env)
+inline constexpr K Command{"command"};
+inline constexpr K Timeout{"timeout"};
+inline constexpr K MaxTime{"max_time"};
+inline constexpr K WantStdout{"want_stdout"};
+inline constexpr K WantStderr{"want_stderr"};
+inline constexpr K DecodeRc{"decode_rc"};
+inline constexpr K InterruptSignal{"interrupt_signal"};
+inline constexpr K SigtermTime{"sigterm_time"};
+inline constexpr K UsePty{"use_pty"};
+inline constexpr K LogEnviron{"log_environ"};
+inline constexpr K InitialStdin{"initial_stdin"};
+inline constexpr K Logfiles{"logfiles"};
+// upload and download steps
+inline constexpr K WorkerSrc{"worker_src"};
+inline constexpr K MasterDest{"master_dest"};
+inline constexpr K MasterSrc{"master_src"};
+inline constexpr K WorkerDest{"worker_dest"};
+inline constexpr K Maxsize{"maxsize"};
+inline constexpr K Blocksize{"blocksize"};
+inline constexpr K Mode{"mode"};
+inline constexpr K Keepstamp{"keepstamp"};
+
+inline constexpr K TopKeys[] = {Master, Workers, Builders};
+inline constexpr K MasterKeys[] = {Title,    Protocols,     PingInterval, PingTimeout, IoThreads,
+                                   Database, ControlSocket, SecretsDir,   ArtifactsDir};
 inline constexpr K ProtocolKeys[] = {Msgpack};
 inline constexpr K MsgpackKeys[] = {Enabled, Port, Bind};
 inline constexpr K WorkerKeys[] = {
     Name, Password, Properties, MaxBuilds, KeepaliveInterval, NotifyOnMissing, MissingTimeout};
 inline constexpr K PasswordKeys[] = {Secret, Env};
+inline constexpr K BuilderKeys[] = {Name, Workernames, Builddir, Properties, Steps};
+inline constexpr K ShellStepKeys[] = {
+    Type,        Name,       Command,    Workdir,       Env,      Timeout,
+    MaxTime,     WantStdout, WantStderr, HaltOnFailure, DecodeRc, InterruptSignal,
+    SigtermTime, UsePty,     LogEnviron, InitialStdin,  Logfiles};
+inline constexpr K UploadStepKeys[] = {Type,    Name,      Workdir, WorkerSrc, MasterDest,
+                                       Maxsize, Blocksize, Mode,    Keepstamp, HaltOnFailure};
+inline constexpr K DownloadStepKeys[] = {Type,    Name,      Workdir, MasterSrc,    WorkerDest,
+                                         Maxsize, Blocksize, Mode,    HaltOnFailure};
 
 } // namespace ym::configkeys

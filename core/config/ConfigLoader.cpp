@@ -1,6 +1,8 @@
 #include "config/ConfigLoader.h"
 
+#include "config/BuilderLoader.h"
 #include "config/ConfigKeys.h"
+#include "config/ConfigValidation.h"
 #include "secrets/SecretStore.h"
 
 #include <QFile>
@@ -25,45 +27,7 @@ using namespace configlimits;
 
 namespace {
 
-QString child(const QString& path, QLatin1StringView key)
-{
-    return path.isEmpty() ? QString(key) : path + u'.' + key;
-}
-
-QString indexed(const QString& path, qsizetype i)
-{
-    return path + u'[' + QString::number(i) + u']';
-}
-
-int editDistance(QStringView a, QStringView b)
-{
-    std::vector<int> row(b.size() + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
-        row[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        int diagonal = row[0];
-        row[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int above = row[j];
-            const int cost = a[i - 1].toLower() == b[j - 1].toLower() ? 0 : 1;
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// A number with an integral value (JSON has one number type: 5, 5.0 and 5e0
-// are the same number), or nothing.
-std::optional<qint64> integral(const QJsonValue& v)
-{
-    if (!v.isDouble())
-        return std::nullopt;
-    const double d = v.toDouble();
-    if (!std::isfinite(d) || d != std::floor(d) || std::abs(d) > 9007199254740992.0)
-        return std::nullopt;
-    return qint64(d);
-}
+using namespace configdetail;
 
 bool isEmailAddress(const QString& s)
 {
@@ -72,72 +36,10 @@ bool isEmailAddress(const QString& s)
     return re.match(s).hasMatch();
 }
 
-// Collects every problem with its place; builds the config as it goes.
-class Validator
+// Builds the config as it checks it.
+class Validator : public Checker
 {
 public:
-    QStringList errors;
-    QStringList warnings;
-
-    void error(const QString& path, const QString& message)
-    {
-        errors << path + QStringLiteral(": ") + message;
-    }
-
-    void checkKeys(const QJsonObject& obj, const QString& path,
-                   std::span<const QLatin1StringView> allowed)
-    {
-        for (auto it = obj.begin(); it != obj.end(); ++it) {
-            const QString key = it.key();
-            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
-                continue;
-            QString message = QStringLiteral("unknown key");
-            QLatin1StringView best;
-            int bestDistance = 0;
-            for (QLatin1StringView candidate : allowed) {
-                const int d = editDistance(key, QString(candidate));
-                if (best.isEmpty() || d < bestDistance) {
-                    best = candidate;
-                    bestDistance = d;
-                }
-            }
-            if (!best.isEmpty() && bestDistance <= std::max<qsizetype>(2, key.size() / 4))
-                message += QStringLiteral(" (did you mean '%1'?)").arg(best);
-            const QString place = path.isEmpty() ? key : path + u'.' + key;
-            error(place, message);
-        }
-    }
-
-    // An integer in [min, max]; `message` when it is not.
-    std::optional<qint64> integer(const QJsonValue& v, const QString& path, qint64 min, qint64 max,
-                                  const QString& message)
-    {
-        const auto n = integral(v);
-        if (!n || *n < min || *n > max) {
-            error(path, message);
-            return std::nullopt;
-        }
-        return n;
-    }
-
-    std::optional<int> seconds(const QJsonValue& v, const QString& path, bool nullable)
-    {
-        const QString message = QStringLiteral("must be a positive integer (seconds, at most %1)%2")
-                                    .arg(MaxSeconds)
-                                    .arg(nullable ? QStringLiteral(" or null") : QString());
-        const auto n = integer(v, path, 1, MaxSeconds, message);
-        return n ? std::optional<int>(int(*n)) : std::nullopt;
-    }
-
-    std::optional<QString> string(const QJsonValue& v, const QString& path, const QString& what)
-    {
-        if (!v.isString()) {
-            error(path, QStringLiteral("must be a string (%1)").arg(what));
-            return std::nullopt;
-        }
-        return v.toString();
-    }
-
     void parseRoot(const QJsonObject& root, MasterConfig& config)
     {
         checkKeys(root, {}, keys::TopKeys);
@@ -145,6 +47,19 @@ public:
             parseMaster(root.value(keys::Master), QString(keys::Master), config.master);
         if (root.contains(keys::Workers))
             parseWorkers(root.value(keys::Workers), QString(keys::Workers), config.workers);
+        if (root.contains(keys::Builders)) {
+            // Names as written, even those with errors: a builder naming a worker
+            // whose entry is broken gets no second error for it.
+            QStringList workerNames;
+            const QJsonValue workers = root.value(keys::Workers);
+            for (const QJsonValue& w : workers.toArray()) {
+                const QJsonValue name = w.toObject().value(keys::Name);
+                if (name.isString() && !name.toString().isEmpty())
+                    workerNames << name.toString();
+            }
+            parseBuilders(*this, root.value(keys::Builders), QString(keys::Builders), workerNames,
+                          config.builders);
+        }
     }
 
     void parseMaster(const QJsonValue& value, const QString& path, MasterSettings& m)
@@ -176,6 +91,7 @@ public:
         pathSetting(keys::Database, m.databasePath);
         pathSetting(keys::ControlSocket, m.controlSocket);
         pathSetting(keys::SecretsDir, m.secretsDir);
+        pathSetting(keys::ArtifactsDir, m.artifactsDir);
 
         if (obj.contains(keys::PingInterval)) {
             if (const auto s =

@@ -27,6 +27,10 @@ inline constexpr int MaxSeconds = 2'000'000; // about 23 days; fits a QTimer in 
 inline constexpr int MaxIoThreads = 64;
 inline constexpr int MaxWorkerNameLength = 100;
 inline constexpr int MaxSocketPathBytes = 106; // sun_path is 108 bytes with its NUL
+inline constexpr int MaxBuilderNameLength = 100;
+inline constexpr int MaxStepNameLength = 100;
+inline constexpr int MaxBlocksize = 64 * 1024 * 1024;         // bytes per transfer chunk
+inline constexpr qint64 MaxFileBytes = 9'007'199'254'740'992; // 2^53: exact in a JSON number
 } // namespace configlimits
 
 // Reads and validates a config file. `path` is used in messages and to

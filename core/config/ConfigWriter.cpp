@@ -49,6 +49,10 @@ class Obj
 public:
     Obj& add(QLatin1StringView key, const QByteArray& rendered)
     {
+        return add(QString(key), rendered);
+    }
+    Obj& add(const QString& key, const QByteArray& rendered)
+    {
         m_entries.append({key, rendered});
         return *this;
     }
@@ -58,16 +62,26 @@ public:
             return QByteArrayLiteral("{}");
         QByteArray out = "{\n";
         for (qsizetype i = 0; i < m_entries.size(); ++i) {
-            out += indent(level + 1) + scalar(QString(m_entries[i].first)) + ": " +
-                   m_entries[i].second;
+            out += indent(level + 1) + scalar(m_entries[i].first) + ": " + m_entries[i].second;
             out += i + 1 < m_entries.size() ? ",\n" : "\n";
         }
         return out + indent(level) + '}';
     }
 
 private:
-    QList<std::pair<QLatin1StringView, QByteArray>> m_entries;
+    QList<std::pair<QString, QByteArray>> m_entries;
 };
+
+// A list of rendered items, one per line, indented to sit at `level`.
+QByteArray lines(const QList<QByteArray>& items, int level)
+{
+    if (items.isEmpty())
+        return QByteArrayLiteral("[]");
+    QByteArray out = "[";
+    for (qsizetype i = 0; i < items.size(); ++i)
+        out += (i ? ",\n" : "\n") + indent(level + 1) + items[i];
+    return out + '\n' + indent(level) + ']';
+}
 
 QByteArray password(const SecretRef& ref)
 {
@@ -88,6 +102,111 @@ QByteArray addressList(const QStringList& list)
     for (qsizetype i = 0; i < list.size(); ++i)
         out += (i ? ", " : "") + scalar(list[i]);
     return out + ']';
+}
+
+QByteArray boolean(bool b)
+{
+    return b ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+}
+
+QByteArray optionalInt64(const std::optional<qint64>& v)
+{
+    return v ? QByteArray::number(*v) : QByteArrayLiteral("null");
+}
+
+QByteArray mode(const std::optional<int>& m)
+{
+    return m ? scalar(QStringLiteral("%1").arg(*m, 4, 8, QChar(u'0'))) : QByteArrayLiteral("null");
+}
+
+QByteArray env(const QMap<QString, EnvValue>& vars, int level)
+{
+    Obj obj;
+    for (auto it = vars.begin(); it != vars.end(); ++it) {
+        switch (it->kind) {
+        case EnvValue::Kind::Unset:
+            obj.add(it.key(), "null");
+            break;
+        case EnvValue::Kind::Value:
+            obj.add(it.key(), scalar(it->parts.value(0)));
+            break;
+        case EnvValue::Kind::PathList:
+            obj.add(it.key(), addressList(it->parts));
+            break;
+        }
+    }
+    return obj.render(level);
+}
+
+QByteArray shellStep(Obj& obj, const StepConfig& step, const ShellStep& sh, int level)
+{
+    Obj decode;
+    for (auto it = sh.decodeRc.begin(); it != sh.decodeRc.end(); ++it)
+        decode.add(QString::number(it.key()), scalar(QString(stepResultName(*it))));
+    Obj logs;
+    for (auto it = sh.logfiles.begin(); it != sh.logfiles.end(); ++it)
+        logs.add(it.key(), scalar(*it));
+    const auto* argv = std::get_if<QStringList>(&sh.command);
+    return obj.add(keys::Command, argv ? addressList(*argv) : scalar(std::get<QString>(sh.command)))
+        .add(keys::Workdir, scalar(step.workdir))
+        .add(keys::Env, env(sh.env, level + 1))
+        .add(keys::Timeout, optionalInt(sh.timeout))
+        .add(keys::MaxTime, optionalInt(sh.maxTime))
+        .add(keys::WantStdout, boolean(sh.wantStdout))
+        .add(keys::WantStderr, boolean(sh.wantStderr))
+        .add(keys::HaltOnFailure, boolean(step.haltOnFailure))
+        .add(keys::DecodeRc, decode.render(level + 1))
+        .add(keys::InterruptSignal, sh.interruptSignal == ShellStep::Signal::Term
+                                        ? scalar(QStringLiteral("TERM"))
+                                        : scalar(QStringLiteral("KILL")))
+        .add(keys::SigtermTime, optionalInt(sh.sigtermTime))
+        .add(keys::UsePty, boolean(sh.usePty))
+        .add(keys::LogEnviron, boolean(sh.logEnviron))
+        .add(keys::InitialStdin, sh.initialStdin ? scalar(*sh.initialStdin) : "null")
+        .add(keys::Logfiles, logs.render(level + 1))
+        .render(level);
+}
+
+QByteArray step(const StepConfig& s, int level)
+{
+    Obj obj;
+    obj.add(keys::Type, scalar(QString(stepTypeName(s.type())))).add(keys::Name, scalar(s.name));
+    if (const ShellStep* sh = s.shell())
+        return shellStep(obj, s, *sh, level);
+    if (const UploadStep* up = s.upload()) {
+        return obj.add(keys::Workdir, scalar(s.workdir))
+            .add(keys::WorkerSrc, scalar(up->workerSrc))
+            .add(keys::MasterDest, scalar(up->masterDest))
+            .add(keys::Maxsize, optionalInt64(up->maxsize))
+            .add(keys::Blocksize, QByteArray::number(up->blocksize))
+            .add(keys::Mode, mode(up->mode))
+            .add(keys::Keepstamp, boolean(up->keepstamp))
+            .add(keys::HaltOnFailure, boolean(s.haltOnFailure))
+            .render(level);
+    }
+    const DownloadStep& down = *s.download();
+    return obj.add(keys::Workdir, scalar(s.workdir))
+        .add(keys::MasterSrc, scalar(down.masterSrc))
+        .add(keys::WorkerDest, scalar(down.workerDest))
+        .add(keys::Maxsize, optionalInt64(down.maxsize))
+        .add(keys::Blocksize, QByteArray::number(down.blocksize))
+        .add(keys::Mode, mode(down.mode))
+        .add(keys::HaltOnFailure, boolean(s.haltOnFailure))
+        .render(level);
+}
+
+QByteArray builder(const BuilderConfig& b, int level)
+{
+    QList<QByteArray> steps;
+    for (const StepConfig& s : b.steps)
+        steps << step(s, level + 2);
+    return Obj()
+        .add(keys::Name, scalar(b.name))
+        .add(keys::Workernames, addressList(b.workernames))
+        .add(keys::Builddir, scalar(b.effectiveBuilddir()))
+        .add(keys::Properties, freeObject(b.properties, level + 1))
+        .add(keys::Steps, lines(steps, level + 1))
+        .render(level);
 }
 
 QByteArray worker(const WorkerConfig& w, int level)
@@ -134,17 +253,24 @@ QByteArray serializeConfig(const MasterConfig& config)
                                   .add(keys::Database, scalar(m.databasePath))
                                   .add(keys::ControlSocket, scalar(m.controlSocket))
                                   .add(keys::SecretsDir, scalar(m.secretsDir))
+                                  .add(keys::ArtifactsDir, scalar(m.artifactsDir))
                                   .add(keys::PingInterval, QByteArray::number(m.pingInterval))
                                   .add(keys::PingTimeout, QByteArray::number(m.pingTimeout))
                                   .add(keys::IoThreads, QByteArray::number(m.ioThreads))
                                   .render(1);
-    QByteArray workers = "[";
-    for (qsizetype i = 0; i < config.workers.size(); ++i) {
-        workers += (i ? ",\n" : "\n") + indent(2) + worker(config.workers[i], 2);
-    }
-    workers += config.workers.isEmpty() ? "]" : "\n" + indent(1) + ']';
+    QList<QByteArray> workers;
+    for (const WorkerConfig& w : config.workers)
+        workers << worker(w, 2);
+    QList<QByteArray> builders;
+    for (const BuilderConfig& b : config.builders)
+        builders << builder(b, 2);
 
-    return Obj().add(keys::Master, master).add(keys::Workers, workers).render(0) + '\n';
+    return Obj()
+               .add(keys::Master, master)
+               .add(keys::Workers, lines(workers, 1))
+               .add(keys::Builders, lines(builders, 1))
+               .render(0) +
+           '\n';
 }
 
 Result<void> saveConfigFile(const MasterConfig& config, const QString& path)

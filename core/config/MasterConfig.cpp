@@ -36,6 +36,15 @@ const WorkerConfig* MasterConfig::findWorker(const QString& name) const
     return nullptr;
 }
 
+const BuilderConfig* MasterConfig::findBuilder(const QString& name) const
+{
+    for (const BuilderConfig& b : builders) {
+        if (b.name == name)
+            return &b;
+    }
+    return nullptr;
+}
+
 QString MasterConfig::resolvePath(const QString& path) const
 {
     if (path.isEmpty())
@@ -71,6 +80,14 @@ QString MasterConfig::effectiveSecretsDir() const
         return resolvePath(master.secretsDir);
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
            QStringLiteral("/yardmaster/secrets");
+}
+
+QString MasterConfig::effectiveArtifactsDir() const
+{
+    if (!master.artifactsDir.isEmpty())
+        return resolvePath(master.artifactsDir);
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/yardmaster/artifacts");
 }
 
 QString MasterConfig::defaultConfigPath()

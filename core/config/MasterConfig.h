@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/BuilderConfig.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -57,6 +59,7 @@ struct MasterSettings
     QString databasePath;  // empty: default (see MasterConfig::effectiveDatabasePath)
     QString controlSocket; // empty: default (see MasterConfig::effectiveControlSocket)
     QString secretsDir;    // empty: default (see MasterConfig::effectiveSecretsDir)
+    QString artifactsDir;  // empty: default (see MasterConfig::effectiveArtifactsDir)
     int pingInterval = 60; // seconds of silence before the master pings a worker
     int pingTimeout = 30;  // seconds a ping may stay unanswered before the link is dropped
     int ioThreads = 0;     // 0: one per core, at most 4
@@ -68,6 +71,7 @@ struct MasterConfig
 {
     MasterSettings master;
     QList<WorkerConfig> workers;
+    QList<BuilderConfig> builders;
 
     // The file this config was loaded from (absolute); relative paths in it are
     // relative to that file's folder. Not part of equality.
@@ -75,15 +79,17 @@ struct MasterConfig
 
     bool operator==(const MasterConfig& o) const
     {
-        return master == o.master && workers == o.workers;
+        return master == o.master && workers == o.workers && builders == o.builders;
     }
 
     const WorkerConfig* findWorker(const QString& name) const;
+    const BuilderConfig* findBuilder(const QString& name) const;
 
     // Paths with defaults applied and made absolute.
     QString effectiveDatabasePath() const;
     QString effectiveControlSocket() const;
     QString effectiveSecretsDir() const;
+    QString effectiveArtifactsDir() const;
     // `path` made absolute: "~/" is the home folder, a relative path is relative
     // to the folder of sourcePath (the current folder when sourcePath is empty).
     QString resolvePath(const QString& path) const;

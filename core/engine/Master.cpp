@@ -59,8 +59,7 @@ Result<Master::ReloadReport> Master::reloadNow()
 void Master::start()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    QStringList errors = d->start();
-    Q_EMIT started(errors.isEmpty(), errors);
+    d->start([this](const QStringList& errors) { Q_EMIT started(errors.isEmpty(), errors); });
 }
 
 void Master::reload()

@@ -31,17 +31,52 @@ Master::Impl::~Impl()
     stopAll();
 }
 
-QStringList Master::Impl::start()
+void Master::Impl::start(std::function<void(const QStringList&)> done)
 {
-    if (running)
-        return {QStringLiteral("the master is already running")};
+    if (running || starting) {
+        done({QStringLiteral("the master is already running")});
+        return;
+    }
     ConfigLoadResult loaded = loadConfigFile(configPath);
-    if (!loaded.ok())
-        return loaded.errors;
+    if (!loaded.ok()) {
+        done(loaded.errors);
+        return;
+    }
     for (const QString& w : loaded.warnings)
         qCWarning(lcConfig).noquote() << w;
     config = *loaded.config;
-    store = std::make_unique<DirectorySecretStore>(config.effectiveSecretsDir());
+    secrets = std::make_unique<DirectorySecretStore>(config.effectiveSecretsDir());
+
+    // The database first: nothing listens before the engine can record.
+    starting = true;
+    storage = std::make_unique<Store>();
+    QObject::connect(storage.get(), &Store::writeFailed, &q, [](const QString& why) {
+        qCWarning(lcEngine).noquote() << QStringLiteral("database write failed: %1").arg(why);
+    });
+    const QString dbPath = config.effectiveDatabasePath();
+    storage->open(dbPath, &q, [this, done, dbPath](Result<void> opened) {
+        starting = false;
+        if (!opened.ok()) {
+            storage.reset();
+            done({QStringLiteral("cannot open the database %1 (master.database): %2")
+                      .arg(dbPath, opened.error().message)});
+            return;
+        }
+        qCInfo(lcEngine).noquote() << QStringLiteral("database: %1").arg(dbPath);
+        // The event log goes on where the last run left it.
+        storage->queryEvents(MaxEvents, &q, [this, done](Result<QList<EngineEvent>> past) {
+            if (past.ok())
+                events = past.value() + events;
+            else
+                qCWarning(lcEngine).noquote()
+                    << QStringLiteral("cannot read the event log: %1").arg(past.error().message);
+            done(startListening());
+        });
+    });
+}
+
+QStringList Master::Impl::startListening()
+{
 
     deadlineQueue = new DeadlineQueue(&q);
     batchTimer = new QTimer(&q);
@@ -60,12 +95,8 @@ QStringList Master::Impl::start()
                       .arg(r.windowSeconds)
                       .arg(r.reason);
         qCWarning(lcAuth).noquote() << text;
-        EngineEvent e{QDateTime::currentDateTimeUtc(), EngineEvent::Kind::Refused, r.worker,
-                      r.peer, r.reason, r.count};
-        events.append(e);
-        if (events.size() > MaxEvents)
-            events.removeFirst();
-        Q_EMIT q.eventLogged(e);
+        keepEvent(EngineEvent{QDateTime::currentDateTimeUtc(), EngineEvent::Kind::Refused,
+                              r.worker, r.peer, r.reason, r.count});
     });
     housekeeping = new QTimer(&q);
     housekeeping->setInterval(5000);
@@ -143,6 +174,7 @@ void Master::Impl::stopAll()
     housekeeping->stop();
     emitBatch();
     recordEvent(EngineEvent::Kind::Stopped, {}, {}, QStringLiteral("master stopped"));
+    storage.reset(); // writes what is queued, closes the database, joins its thread
     qCInfo(lcEngine) << "master stopped";
 }
 
@@ -152,7 +184,7 @@ QStringList Master::Impl::applyCredentials()
     auto table = std::make_shared<CredentialTable>();
     for (const WorkerConfig& w : config.workers) {
         Result<QByteArray> pw =
-            resolveSecret(w.password, *store, QStringLiteral("worker '%1'").arg(w.name));
+            resolveSecret(w.password, *secrets, QStringLiteral("worker '%1'").arg(w.name));
         if (!pw.ok()) {
             warnings << QStringLiteral("worker '%1' cannot log in: %2")
                             .arg(w.name, pw.error().message);
@@ -184,10 +216,16 @@ void Master::Impl::recordEvent(EngineEvent::Kind kind, const QString& worker,
         if (trimTimer)
             trimTimer->start(); // restarts: trims once things have been quiet a while
     }
-    EngineEvent e{QDateTime::currentDateTimeUtc(), kind, worker, peer, message, 1};
+    keepEvent(EngineEvent{QDateTime::currentDateTimeUtc(), kind, worker, peer, message, 1});
+}
+
+void Master::Impl::keepEvent(const EngineEvent& e)
+{
     events.append(e);
     if (events.size() > MaxEvents)
         events.removeFirst();
+    if (storage)
+        storage->appendEvent(e);
     Q_EMIT q.eventLogged(e);
 }
 

@@ -7,6 +7,7 @@
 #include "protocol/ConnectionHub.h"
 #include "protocol/Listener.h"
 #include "secrets/SecretStore.h"
+#include "storage/Store.h"
 
 #include <QPointer>
 #include <QSet>
@@ -29,7 +30,10 @@ struct Master::Impl final : SessionHost
     Impl(Master& master, QString path);
     ~Impl();
 
-    QStringList start();
+    // Loads the config and opens the database; `done` gets the errors (none:
+    // listening) once the engine is ready. Runs on the engine thread.
+    void start(std::function<void(const QStringList&)> done);
+    QStringList startListening();
     Result<ReloadReport> reload();
     void stopAll();
     QList<WorkerState> snapshots() const;
@@ -37,6 +41,7 @@ struct Master::Impl final : SessionHost
     // SessionHost
     void recordEvent(EngineEvent::Kind kind, const QString& worker, const QString& peer,
                      const QString& message) override;
+    void keepEvent(const EngineEvent& event);
     void markDirty(const QString& worker) override;
     void abortLink(ConnId conn, const QString& reason) override;
     DeadlineQueue& deadlines() override { return *deadlineQueue; }
@@ -58,7 +63,8 @@ struct Master::Impl final : SessionHost
     Master& q;
     QString configPath;
     MasterConfig config;
-    std::unique_ptr<SecretStore> store;
+    std::unique_ptr<SecretStore> secrets;
+    std::unique_ptr<Store> storage; // events now; builds, steps and logs next
     std::unique_ptr<ConnectionHub> hub;
     QPointer<Listener> listener;
     DeadlineQueue* deadlineQueue = nullptr;
@@ -68,6 +74,7 @@ struct Master::Impl final : SessionHost
     int churn = 0;
     std::unique_ptr<RefusalLog> refusals;
     bool running = false;
+    bool starting = false;
 
     std::unordered_map<QString, std::unique_ptr<WorkerSession>> sessions;
     std::unordered_map<ConnId, QString> linkOwner; // current links of sessions

@@ -76,7 +76,7 @@ Result<Master::ReloadReport> Master::Impl::reload()
     config.master.title = next.master.title;
     config.master.databasePath = next.master.databasePath;
     if (next.effectiveSecretsDir() != config.effectiveSecretsDir())
-        store = std::make_unique<DirectorySecretStore>(next.effectiveSecretsDir());
+        secrets = std::make_unique<DirectorySecretStore>(next.effectiveSecretsDir());
     config.master.secretsDir = next.master.secretsDir;
     report.warnings << applyCredentials();
 

@@ -72,6 +72,35 @@ private Q_SLOTS:
             "title": "Ferme \u00e0 builds \ud83d\ude9c", "database": "db/state.sqlite",
             "control_socket": "/run/ym/ctl.sock", "secrets_dir": "~/secrets",
             "ping_interval": 2000000, "ping_timeout": 1}})j");
+        QTest::newRow("artifacts dir") << QByteArray(R"j({"master": {"artifacts_dir": "art"}})j");
+        QTest::newRow("minimal builder") << QByteArray(R"j({
+            "workers": [{"name": "a", "password": {"env": "P"}}],
+            "builders": [{"name": "b", "workernames": ["a"],
+                          "steps": [{"type": "shell", "command": "make"},
+                                    {"type": "shell", "command": "make check"}]}]})j");
+        QTest::newRow("every step field")
+            << QByteArray(R"j({
+            "workers": [{"name": "a", "password": {"env": "P"}}, {"name": "c", "password": {"env": "P"}}],
+            "builders": [
+             {"name": "b", "workernames": ["c", "a"], "builddir": "x/y",
+              "properties": {"k": [1, {"n": null}], "s": "\u00e9"},
+              "steps": [
+                {"type": "shell", )j"
+                          "\"name\": \"conf \\\"igure\\\"\", "
+                          "\"command\": [\"sh\", \"-c\", \"echo \\\"$X\\\"\", \"\"],"
+                          R"j(
+                 "workdir": ".", "env": {"X": "1", "U": null, "P": ["/a", "/b"], "E": [], "O": ["one"]},
+                 "timeout": null, "max_time": 60, "want_stdout": false, "want_stderr": false,
+                 "halt_on_failure": false, "decode_rc": {"3": "warnings", "-9": "exception", "0": "failure"},
+                 "interrupt_signal": "TERM", "sigterm_time": 3, "use_pty": true, "log_environ": false,
+                 "initial_stdin": "line\n", "logfiles": {"test log": "t/out.log"}},
+                {"type": "shell", "command": "echo hi", "initial_stdin": ""},
+                {"type": "upload", "worker_src": "out/a.bin", "master_dest": "b/a.bin", "maxsize": 9007199254740992,
+                 "blocksize": 1, "mode": "600", "keepstamp": true, "halt_on_failure": false},
+                {"type": "upload", "name": "up", "worker_src": "/abs", "master_dest": "abs"},
+                {"type": "download", "master_src": "~/in.bin", "worker_dest": "D:\\in.bin",
+                 "maxsize": 1, "blocksize": 67108864, "mode": "4755", "workdir": "w/x"}]},
+             {"name": "second", "workernames": ["a"], "steps": [{"type": "download", "master_src": "/f", "worker_dest": "f"}]}]})j");
     }
 
     void roundtrip()
@@ -112,33 +141,77 @@ private Q_SLOTS:
             }
             return true;
         };
-        QVERIFY2(inOrder({k::Master,
-                          k::Title,
-                          k::Protocols,
-                          k::Msgpack,
-                          k::Enabled,
-                          k::Port,
-                          k::Bind,
-                          k::Database,
-                          k::ControlSocket,
-                          k::SecretsDir,
-                          k::PingInterval,
-                          k::PingTimeout,
-                          k::IoThreads,
-                          k::Workers,
-                          k::Name,
-                          k::Password,
-                          k::Properties,
-                          k::MaxBuilds,
-                          k::KeepaliveInterval,
-                          k::NotifyOnMissing,
-                          k::MissingTimeout}),
-                 text.constData());
+        QVERIFY2(
+            inOrder({k::Master,          k::Title,          k::Protocols,    k::Msgpack,
+                     k::Enabled,         k::Port,           k::Bind,         k::Database,
+                     k::ControlSocket,   k::SecretsDir,     k::ArtifactsDir, k::PingInterval,
+                     k::PingTimeout,     k::IoThreads,      k::Workers,      k::Name,
+                     k::Password,        k::Properties,     k::MaxBuilds,    k::KeepaliveInterval,
+                     k::NotifyOnMissing, k::MissingTimeout, k::Builders}),
+            text.constData());
+        QVERIFY(text.contains("\"builders\": []"));
         // Defaults are written explicitly, nulls included.
         QVERIFY(text.contains("\"max_builds\": null"));
         QVERIFY(text.contains("\"keepalive_interval\": 3600"));
         QVERIFY(text.contains("\"port\": 9989"));
         QVERIFY(text.endsWith("}\n"));
+    }
+
+    void everyStepFieldWrittenInOrder()
+    {
+        MasterConfig c = defaultConfig();
+        BuilderConfig b;
+        b.name = u"bld"_s;
+        b.workernames = QStringList{u"bot"_s};
+        StepConfig sh;
+        sh.name = u"s"_s;
+        ShellStep shellStep;
+        shellStep.command = u"make"_s;
+        sh.details = shellStep;
+        StepConfig up;
+        up.name = u"u"_s;
+        UploadStep uploadStep;
+        uploadStep.workerSrc = u"a"_s;
+        uploadStep.masterDest = u"b"_s;
+        up.details = uploadStep;
+        StepConfig down;
+        down.name = u"d"_s;
+        DownloadStep downloadStep;
+        downloadStep.masterSrc = u"c"_s;
+        downloadStep.workerDest = u"d"_s;
+        down.details = downloadStep;
+        b.steps = {sh, up, down};
+        c.builders << b;
+        const QByteArray text = serializeConfig(c);
+
+        namespace k = configkeys;
+        QList<QByteArray> keys;
+        for (QLatin1StringView key :
+             {k::Builders,        k::Name,        k::Workernames,   k::Builddir,
+              k::Properties,      k::Steps,       k::Type,          k::Command,
+              k::Workdir,         k::Env,         k::Timeout,       k::MaxTime,
+              k::WantStdout,      k::WantStderr,  k::HaltOnFailure, k::DecodeRc,
+              k::InterruptSignal, k::SigtermTime, k::UsePty,        k::LogEnviron,
+              k::InitialStdin,    k::Logfiles,    k::WorkerSrc,     k::MasterDest,
+              k::Maxsize,         k::Blocksize,   k::Mode,          k::Keepstamp,
+              k::MasterSrc,       k::WorkerDest})
+            keys << '"' + QByteArray(key.data(), key.size()) + "\":";
+        qsizetype at = -1;
+        for (const QByteArray& key : std::as_const(keys)) {
+            const qsizetype next = text.indexOf(key, at + 1);
+            QVERIFY2(next > at, key.constData());
+            at = next;
+        }
+        // Defaults written explicitly.
+        QVERIFY(text.contains("\"builddir\": \"bld\""));
+        QVERIFY(text.contains("\"timeout\": 1200"));
+        QVERIFY(text.contains("\"interrupt_signal\": \"KILL\""));
+        QVERIFY(text.contains("\"blocksize\": 262144"));
+        QVERIFY(text.contains("\"mode\": null"));
+
+        const ConfigLoadResult back = parseConfig(text, u"x.json"_s);
+        QVERIFY(!back.ok()); // "bot" is not a worker of this config
+        QCOMPARE(back.errors, QStringList{u"builders[0].workernames[0]: unknown worker 'bot'"_s});
     }
 
     void saveCreatesFolderOwnerOnly()

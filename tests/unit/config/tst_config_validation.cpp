@@ -439,14 +439,22 @@ private Q_SLOTS:
         static const QRegularExpression block(u"```json\\n(.*?)```"_s,
                                               QRegularExpression::DotMatchesEverythingOption);
         int examples = 0;
+        QList<StepConfig::Type> stepTypes;
         for (auto it = block.globalMatch(text); it.hasNext(); ++examples) {
             const QString json = it.next().captured(1);
             const ConfigLoadResult r = parseConfig(json.toUtf8(), u"configuration.md"_s);
             QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
             QVERIFY(r.warnings.isEmpty());
             QVERIFY(!r.config->workers.isEmpty());
+            for (const BuilderConfig& b : r.config->builders) {
+                for (const StepConfig& s : b.steps)
+                    if (!stepTypes.contains(s.type()))
+                        stepTypes << s.type();
+            }
         }
-        QCOMPARE(examples, 2);
+        QCOMPARE(examples, 3);
+        // Between them the examples show every kind of step.
+        QCOMPARE(stepTypes.size(), 3);
     }
 
     void longRuntimeDirFallsBackToTmp()

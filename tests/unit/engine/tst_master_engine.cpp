@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -42,10 +43,13 @@ private Q_SLOTS:
     void duplicateReplacesSilentLink();
     void reloadKeepsUnchangedLinks();
     void reloadRefusesBadConfig();
+    void eventLogSurvivesRestart();
+    void unopenableDatabaseRefusesToStart();
 
 private:
     void writeConfig(const QJsonArray& workers);
     void startMaster();
+    void stopMaster();
     template <typename F> auto onEngine(F f)
     {
         decltype(f()) r;
@@ -76,6 +80,13 @@ void TestMasterEngine::init()
 
 void TestMasterEngine::cleanup()
 {
+    stopMaster();
+    delete m_dir;
+    m_dir = nullptr;
+}
+
+void TestMasterEngine::stopMaster()
+{
     if (m_master) {
         QMetaObject::invokeMethod(m_master, &Master::shutdown, Qt::BlockingQueuedConnection);
         QMetaObject::invokeMethod(m_master, [this] { m_master->moveToThread(thread()); },
@@ -89,8 +100,6 @@ void TestMasterEngine::cleanup()
         delete m_thread;
         m_thread = nullptr;
     }
-    delete m_dir;
-    m_dir = nullptr;
 }
 
 void TestMasterEngine::writeConfig(const QJsonArray& workers)
@@ -349,6 +358,56 @@ void TestMasterEngine::reloadRefusesBadConfig()
     QCOMPARE(all.size(), 1);
     QCOMPARE(all[0].keepaliveInterval, std::optional<int>(3600));
     QTRY_COMPARE_WITH_TIMEOUT(countEvents(EngineEvent::Kind::ConfigRejected), 1, 5000);
+}
+
+void TestMasterEngine::eventLogSurvivesRestart()
+{
+    writeConfig({worker(u"a"_s, u"YM_TEST_PW_A"_s)});
+    startMaster();
+    TestWorkerClient wrong("a", "not-it", m_port);
+    QCOMPARE(wrong.connectAndUpgrade(), 401);
+    QTRY_COMPARE_WITH_TIMEOUT(countEvents(EngineEvent::Kind::Refused), 1, 5000);
+    stopMaster(); // closes the database after writing what is queued
+
+    m_events.clear();
+    startMaster();
+    const QList<EngineEvent> past = onEngine([this] { return m_master->recentEvents(); });
+    int refused = 0;
+    int stoppedEvents = 0;
+    for (const EngineEvent& e : past) {
+        refused += e.kind == EngineEvent::Kind::Refused && e.worker == u"a" &&
+                   e.message == u"wrong password";
+        stoppedEvents += e.kind == EngineEvent::Kind::Stopped;
+    }
+    QCOMPARE(refused, 1);
+    QCOMPARE(stoppedEvents, 1);
+    QVERIFY(QFileInfo::exists(m_dir->filePath(u"state.sqlite"_s)));
+}
+
+void TestMasterEngine::unopenableDatabaseRefusesToStart()
+{
+    writeConfig({worker(u"a"_s, u"YM_TEST_PW_A"_s)});
+    QFile junk(m_dir->filePath(u"state.sqlite"_s));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write(QByteArray(8192, 'x')); // not a database
+    junk.close();
+    m_thread = new QThread;
+    m_master = new Master(m_dir->filePath(u"master.json"_s));
+    m_master->moveToThread(m_thread);
+    bool done = false;
+    QStringList errors;
+    connect(m_master, &Master::started, this, [&](bool ok, const QStringList& errs) {
+        done = true;
+        QVERIFY(!ok);
+        errors = errs;
+    });
+    m_thread->start();
+    QMetaObject::invokeMethod(m_master, &Master::start, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+    QCOMPARE(errors.size(), 1);
+    QVERIFY2(errors[0].contains(m_dir->filePath(u"state.sqlite"_s)), qPrintable(errors[0]));
+    QVERIFY2(errors[0].contains(u"master.database"_s), qPrintable(errors[0]));
+    QCOMPARE(onEngine([this] { return m_master->msgpackPort(); }), quint16(0)); // never listened
 }
 
 QTEST_GUILESS_MAIN(TestMasterEngine)

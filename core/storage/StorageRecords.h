@@ -1,0 +1,76 @@
+#pragma once
+
+#include "engine/EngineEvent.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace ym::storage {
+
+// Rows of the build tables as plain values (times in ms since the epoch, UTC;
+// 0 = not yet). Results are Buildbot's words: success, warnings, failure,
+// skipped, exception, retry, cancelled; empty while running.
+
+struct BuildRequestRecord
+{
+    qint64 id = 0;
+    QString builder;
+    QString reason;
+    QJsonObject properties;
+    qint64 submittedMs = 0;
+    QString state = QStringLiteral("queued"); // queued, claimed, done
+    qint64 claimedByBuild = 0;
+    int retries = 0;
+};
+
+struct BuildRecord
+{
+    qint64 id = 0;
+    QString builder;
+    int number = 0;
+    QString worker;
+    QString reason;
+    QJsonObject properties;
+    qint64 requestId = 0; // 0: none
+    qint64 requestedMs = 0;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+    QString result;
+};
+
+struct StepRecord
+{
+    qint64 id = 0;
+    qint64 buildId = 0;
+    int number = 0;
+    QString name;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+    QString result;
+    QString summary;
+};
+
+struct LogChunkRecord
+{
+    qint64 id = 0; // assigned by the database; read order
+    qint64 stepId = 0;
+    QString stream; // stdout, stderr, header, or a log name
+    int firstLine = 0;
+    int lineCount = 0;
+    qint64 timeMs = 0;          // time of the first line
+    QList<quint32> lineOffsets; // per line, ms after timeMs; empty: all at timeMs
+    QString text;
+};
+
+// worker_events.kind <-> EngineEvent::Kind (the names of EngineEvent::kindName).
+std::optional<EngineEvent::Kind> eventKindFromName(const QString& name);
+
+// line_times column: one little-endian uint32 per line.
+QByteArray encodeLineOffsets(const QList<quint32>& offsets);
+QList<quint32> decodeLineOffsets(const QByteArray& blob);
+
+} // namespace ym::storage
