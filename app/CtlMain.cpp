@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QThread>
 
 #include <initializer_list>
 
@@ -28,6 +29,9 @@ struct CommandInfo
     QString summary;
     QString details;
     int timeoutMs;
+    QString arguments = {}; // usage of the positional arguments
+    int minArgs = 0;
+    int maxArgs = 0;
 };
 
 const QList<CommandInfo>& commands()
@@ -48,6 +52,23 @@ const QList<CommandInfo>& commands()
          u"Prints the master's recent events (attaches, detaches, refused logins, reloads...),\n"
          u"oldest first."_s,
          15000},
+        {u"force"_s, u"queue a build of a builder"_s,
+         u"Queues a build of BUILDER. It starts on a connected worker of the builder that has\n"
+         u"a free slot (max_builds). Prints the build request's id. An unknown builder is an\n"
+         u"error (exit code 1)."_s,
+         15000, u"BUILDER [--reason TEXT] [--property K=V]..."_s, 1, 1},
+        {u"builds"_s, u"recent builds, running builds and queued requests"_s,
+         u"Prints the most recent builds (oldest first), then the queued requests.\n"
+         u"--builder B shows one builder's only."_s,
+         15000, u"[--builder B]"_s, 0, 0},
+        {u"log"_s, u"the log of a build (or of one of its steps)"_s,
+         u"Prints the output of build BUILD's steps (or of STEP, a name or number).\n"
+         u"--follow keeps printing new output until the build finishes."_s,
+         30000, u"BUILD [STEP] [--follow]"_s, 1, 2},
+        {u"stop"_s, u"stop a running build"_s,
+         u"Interrupts the running step of build BUILD; the build ends `cancelled`, with the\n"
+         u"reason in its log."_s,
+         15000, u"BUILD [--reason TEXT]"_s, 1, 1},
     };
     return list;
 }
@@ -148,8 +169,8 @@ QString printStatus(const QJsonObject& answer)
                      text(field(w, {u"version"_s})), text(field(w, {u"host"_s})),
                      text(field(w, {u"admin"_s}))});
     }
-    const QString configured = workers.size() == 1 ? u"1 worker"_s
-                                                   : u"%1 workers"_s.arg(workers.size());
+    const QString configured =
+        workers.size() == 1 ? u"1 worker"_s : u"%1 workers"_s.arg(workers.size());
     QString out = u"%1 (yardmaster %2, msgpack port %3): %4 configured, %5 connected\n"_s.arg(
         text(answer.value(u"title"_s)), text(answer.value(u"version"_s)),
         text(answer.value(u"port"_s)), configured, QString::number(connected));
@@ -196,6 +217,55 @@ QString printEvents(const QJsonObject& answer)
     return table({u"TIME"_s, u"KIND"_s, u"WORKER"_s, u"PEER"_s, u"COUNT"_s, u"MESSAGE"_s}, rows);
 }
 
+QString msText(const QJsonValue& value)
+{
+    if (!value.isDouble())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(qint64(value.toDouble()))
+        .toString(u"yyyy-MM-dd hh:mm:ss"_s);
+}
+
+QString printBuilds(const QJsonObject& answer)
+{
+    const QJsonArray builds = answer.value(u"builds"_s).toArray();
+    if (builds.isEmpty())
+        return u"no builds\n"_s;
+    QList<QStringList> rows;
+    for (const QJsonValue& value : builds) {
+        const QJsonObject b = value.toObject();
+        const bool queued = b.value(u"state"_s).toString() == u"queued"_s;
+        const QString id =
+            queued ? u"r%1"_s.arg(text(b.value(u"request"_s))) : text(b.value(u"id"_s));
+        QString state = text(b.value(u"state"_s));
+        if (!b.value(u"current_step"_s).isNull() && !b.value(u"current_step"_s).isUndefined())
+            state += u" (%1)"_s.arg(text(b.value(u"current_step"_s)));
+        rows.append({id, text(b.value(u"builder"_s)),
+                     queued ? QString() : text(b.value(u"number"_s)), text(b.value(u"worker"_s)),
+                     state, text(b.value(u"result"_s)), msText(b.value(u"started_ms"_s)),
+                     msText(b.value(u"finished_ms"_s)), text(b.value(u"reason"_s))});
+    }
+    return table({u"ID"_s, u"BUILDER"_s, u"NUMBER"_s, u"WORKER"_s, u"STATE"_s, u"RESULT"_s,
+                  u"STARTED"_s, u"FINISHED"_s, u"REASON"_s},
+                 rows);
+}
+
+// The text of the log chunks, with a line naming each step as it begins.
+QString printLog(const QJsonObject& answer, int* lastStep)
+{
+    QString out;
+    const QJsonArray chunks = answer.value(u"chunks"_s).toArray();
+    for (const QJsonValue& value : chunks) {
+        const QJsonObject c = value.toObject();
+        const int step = c.value(u"step_number"_s).toInt();
+        if (step != *lastStep) {
+            out += u"=== step %1: %2 ===\n"_s.arg(step).arg(c.value(u"step"_s).toString());
+            *lastStep = step;
+        }
+        out += c.value(u"text"_s).toString();
+    }
+    return out;
+}
+
 // The control socket to talk to: --socket, or the one the config names.
 bool resolveSocket(const QString& socketOption, const QString& configOption, QString* socketPath)
 {
@@ -220,6 +290,32 @@ bool resolveSocket(const QString& socketOption, const QString& configOption, QSt
     }
     *socketPath = loaded.config->effectiveControlSocket();
     return true;
+}
+
+// `ctl log --follow`: asks for new chunks every 0.5 s until the build has
+// finished (the master says so before it reads, so nothing is missed).
+int followLog(const QString& socketPath, QJsonObject request, int timeoutMs)
+{
+    int lastStep = -1;
+    for (;;) {
+        const Result<QJsonObject> result = controlRequest(socketPath, request, timeoutMs);
+        if (!result.ok()) {
+            printErr(u"yardmaster ctl: %1\n"_s.arg(result.error().message));
+            return ExitUnreachable;
+        }
+        const QJsonObject& answer = result.value();
+        if (!answer.value(u"ok"_s).toBool()) {
+            printErr(u"yardmaster ctl log: the master refused:\n"_s);
+            for (const QJsonValue& error : answer.value(u"errors"_s).toArray())
+                printErr(error.toString() + u'\n');
+            return ExitRefused;
+        }
+        printOut(printLog(answer, &lastStep));
+        if (answer.value(u"finished"_s).toBool())
+            return ExitOk;
+        request.insert(u"after"_s, answer.value(u"last_chunk"_s));
+        QThread::msleep(500);
+    }
 }
 
 } // namespace
@@ -247,6 +343,16 @@ int runCtl(int argc, char** argv)
     parser.addOption(configOption);
     parser.addOption(socketOption);
     parser.addOption(jsonOption);
+    const QCommandLineOption reasonOption(u"reason"_s, u"force, stop: the reason."_s, u"TEXT"_s);
+    const QCommandLineOption propertyOption(u"property"_s,
+                                            u"force: a build property (repeatable)."_s, u"K=V"_s);
+    const QCommandLineOption builderOption(u"builder"_s, u"builds: one builder only."_s, u"B"_s);
+    const QCommandLineOption followOption(u"follow"_s,
+                                          u"log: keep printing until the build finishes."_s);
+    parser.addOption(reasonOption);
+    parser.addOption(propertyOption);
+    parser.addOption(builderOption);
+    parser.addOption(followOption);
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
 
@@ -262,7 +368,9 @@ int runCtl(int argc, char** argv)
         if (command) {
             printOut(composeHelp(
                 parser,
-                u"yardmaster ctl [--config FILE | --socket PATH] %1 [--json]"_s.arg(command->name),
+                u"yardmaster ctl [--config FILE | --socket PATH] %1 %2[--json]"_s.arg(
+                    command->name,
+                    command->arguments.isEmpty() ? QString() : command->arguments + u' '),
                 command->details));
         } else {
             QString body = u"Talks to a running master over its control socket (owner-only).\n\n"
@@ -284,19 +392,74 @@ int runCtl(int argc, char** argv)
         return ExitOk;
     }
     if (commandName.isEmpty()) {
-        printErr(u"yardmaster ctl: missing COMMAND (status, reload or events)\n"
+        printErr(u"yardmaster ctl: missing COMMAND (status, reload, events, force, builds, log or "
+                 u"stop)\n"
                  u"Try `yardmaster ctl --help`.\n"_s);
         return ExitUsage;
     }
     if (!command) {
-        printErr(u"yardmaster ctl: unknown command '%1' (status, reload or events)\n"_s.arg(
-            commandName));
+        printErr(
+            u"yardmaster ctl: unknown command '%1' (status, reload, events, force, builds, log or stop)\n"_s
+                .arg(commandName));
         return ExitUsage;
     }
-    if (positional.size() > 1) {
-        printErr(
-            u"yardmaster ctl %1: unexpected argument '%2'\n"_s.arg(commandName, positional.at(1)));
+    const QStringList args = positional.mid(1);
+    if (args.size() > command->maxArgs) {
+        printErr(u"yardmaster ctl %1: unexpected argument '%2'\n"_s.arg(commandName,
+                                                                        args.at(command->maxArgs)));
         return ExitUsage;
+    }
+    if (args.size() < command->minArgs) {
+        printErr(u"yardmaster ctl %1: missing argument (usage: yardmaster ctl %1 %2)\n"_s.arg(
+            commandName, command->arguments));
+        return ExitUsage;
+    }
+    auto misplaced = [&](const QCommandLineOption& option, const QStringList& allowed) {
+        if (parser.isSet(option) && !allowed.contains(command->name)) {
+            printErr(u"yardmaster ctl %1: --%2 does not apply to this command\n"_s.arg(
+                command->name, option.names().constFirst()));
+            return true;
+        }
+        return false;
+    };
+    if (misplaced(reasonOption, {u"force"_s, u"stop"_s}) ||
+        misplaced(propertyOption, {u"force"_s}) || misplaced(builderOption, {u"builds"_s}) ||
+        misplaced(followOption, {u"log"_s}))
+        return ExitUsage;
+    if (parser.isSet(followOption) && parser.isSet(jsonOption)) {
+        printErr(u"yardmaster ctl log: give either --follow or --json, not both\n"_s);
+        return ExitUsage;
+    }
+    QJsonObject request{{u"command"_s, command->name}};
+    if (command->name == u"force"_s) {
+        request.insert(u"builder"_s, args.at(0));
+        if (parser.isSet(reasonOption))
+            request.insert(u"reason"_s, parser.value(reasonOption));
+        QJsonObject properties;
+        for (const QString& kv : parser.values(propertyOption)) {
+            const qsizetype eq = kv.indexOf(u'=');
+            if (eq <= 0) {
+                printErr(u"yardmaster ctl force: --property '%1' is not KEY=VALUE\n"_s.arg(kv));
+                return ExitUsage;
+            }
+            properties.insert(kv.left(eq), kv.mid(eq + 1));
+        }
+        request.insert(u"properties"_s, properties);
+    } else if (command->name == u"stop"_s || command->name == u"log"_s) {
+        bool ok = false;
+        const qint64 id = args.at(0).toLongLong(&ok);
+        if (!ok || id <= 0) {
+            printErr(
+                u"yardmaster ctl %1: '%2' is not a build id\n"_s.arg(command->name, args.at(0)));
+            return ExitUsage;
+        }
+        request.insert(u"build"_s, double(id));
+        if (command->name == u"stop"_s && parser.isSet(reasonOption))
+            request.insert(u"reason"_s, parser.value(reasonOption));
+        if (args.size() > 1)
+            request.insert(u"step"_s, args.at(1));
+    } else if (command->name == u"builds"_s && parser.isSet(builderOption)) {
+        request.insert(u"builder"_s, parser.value(builderOption));
     }
     if (parser.isSet(configOption) && parser.isSet(socketOption)) {
         printErr(u"yardmaster ctl: give either --config or --socket, not both\n"_s);
@@ -307,8 +470,9 @@ int runCtl(int argc, char** argv)
     if (!resolveSocket(parser.value(socketOption), parser.value(configOption), &socketPath))
         return ExitUsage;
 
-    const Result<QJsonObject> result =
-        controlRequest(socketPath, QJsonObject{{u"command"_s, command->name}}, command->timeoutMs);
+    if (parser.isSet(followOption))
+        return followLog(socketPath, request, command->timeoutMs);
+    const Result<QJsonObject> result = controlRequest(socketPath, request, command->timeoutMs);
     if (!result.ok()) {
         printErr(u"yardmaster ctl: %1\n"_s.arg(result.error().message));
         return ExitUnreachable;
@@ -326,12 +490,23 @@ int runCtl(int argc, char** argv)
             printErr(error.toString() + u'\n');
         return ExitRefused;
     }
-    if (command->name == u"status"_s)
+    if (command->name == u"status"_s) {
         printOut(printStatus(answer));
-    else if (command->name == u"reload"_s)
+    } else if (command->name == u"reload"_s) {
         printOut(printReload(answer));
-    else
+    } else if (command->name == u"force"_s) {
+        printOut(u"queued build request %1 for builder '%2'\n"_s.arg(
+            text(answer.value(u"request"_s)), answer.value(u"builder"_s).toString()));
+    } else if (command->name == u"stop"_s) {
+        printOut(u"stopping build %1\n"_s.arg(text(answer.value(u"build"_s))));
+    } else if (command->name == u"builds"_s) {
+        printOut(printBuilds(answer));
+    } else if (command->name == u"log"_s) {
+        int lastStep = -1;
+        printOut(printLog(answer, &lastStep));
+    } else {
         printOut(printEvents(answer));
+    }
     return ExitOk;
 }
 

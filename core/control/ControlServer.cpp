@@ -11,6 +11,7 @@
 #include <QJsonParseError>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QPointer>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -143,8 +144,13 @@ void ControlServer::onNewConnection()
                     return;
                 }
                 const QByteArray trimmed = line.trimmed();
-                if (!trimmed.isEmpty())
-                    sendAnswer(socket, handleRequest(trimmed));
+                if (!trimmed.isEmpty()) {
+                    QPointer<QLocalSocket> guard(socket);
+                    handleRequest(trimmed, [guard](const QJsonObject& answer) {
+                        if (guard && guard->state() == QLocalSocket::ConnectedState)
+                            sendAnswer(guard, answer);
+                    });
+                }
             }
         });
     }
@@ -158,29 +164,37 @@ void ControlServer::refuseLongLine(QLocalSocket* socket)
     socket->disconnectFromServer();
 }
 
-QJsonObject ControlServer::handleRequest(const QByteArray& line)
+void ControlServer::handleRequest(const QByteArray& line, const Answer& answer)
 {
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(line, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return failure({u"malformed request at offset %1: %2"_s.arg(parseError.offset)
-                            .arg(parseError.errorString())});
+        return answer(failure({u"malformed request at offset %1: %2"_s.arg(parseError.offset)
+                                   .arg(parseError.errorString())}));
     if (!doc.isObject())
-        return failure({u"malformed request: expected a JSON object"_s});
+        return answer(failure({u"malformed request: expected a JSON object"_s}));
     const QJsonObject request = doc.object();
     const QJsonValue commandValue = request.value(u"command"_s);
     if (!commandValue.isString())
-        return failure({u"malformed request: \"command\" must be a string"_s});
+        return answer(failure({u"malformed request: \"command\" must be a string"_s}));
     const QString command = commandValue.toString();
     qCDebug(lcControl).noquote() << "control request:" << command;
 
     if (command == u"status"_s)
-        return status();
+        return answer(status());
     if (command == u"reload"_s)
-        return reload();
+        return answer(reload());
     if (command == u"events"_s)
-        return events();
-    return failure({u"unknown command '%1'"_s.arg(command.left(100))});
+        return answer(events());
+    if (command == u"force"_s)
+        return answer(force(request));
+    if (command == u"stop"_s)
+        return answer(stop(request));
+    if (command == u"builds"_s)
+        return builds(request, answer);
+    if (command == u"log"_s)
+        return log(request, answer);
+    answer(failure({u"unknown command '%1'"_s.arg(command.left(100))}));
 }
 
 QJsonObject ControlServer::status() const

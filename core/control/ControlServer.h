@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 class QLocalServer;
 class QLocalSocket;
 
@@ -22,6 +24,21 @@ class Master;
 //                            "warnings":[...]}
 //                        or {"ok":false,"errors":["..."]}
 //   {"command":"events"} -> {"ok":true,"events":[EngineEvent::toJson()...]}
+//   {"command":"force","builder":B,"reason":R?,"properties":{K:V}?}
+//                        -> {"ok":true,"request":ID,"builder":B}
+//                        or {"ok":false,"errors":["unknown builder 'x' (configured: ...)"]}
+//   {"command":"builds","builder":B?,"limit":N?}
+//                        -> {"ok":true,"builds":[BuildInfo::toJson()...]}: stored builds
+//                           (oldest first, at most N, default 100) with running ones
+//                           updated from memory, then queued requests (id 0)
+//   {"command":"log","build":ID,"step":NAME_OR_NUMBER?,"after":CHUNK_ID?}
+//                        -> {"ok":true,"build":ID,"finished":bool,"last_chunk":ID,
+//                            "steps":[{id,number,name,result,summary,started_ms,finished_ms}],
+//                            "chunks":[{id,step,step_number,stream,first_line,line_count,
+//                                       time_ms,line_times:[ms after time_ms...],text}]}
+//                           chunks with id > after, in order; `finished` was true before
+//                           the read, so a follower stops after such an answer
+//   {"command":"stop","build":ID,"reason":R?} -> {"ok":true} or {"ok":false,"errors":[...]}
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
@@ -41,7 +58,12 @@ public:
 private:
     void onNewConnection();
     void refuseLongLine(QLocalSocket* socket);
-    QJsonObject handleRequest(const QByteArray& line);
+    using Answer = std::function<void(const QJsonObject&)>;
+    void handleRequest(const QByteArray& line, const Answer& answer);
+    QJsonObject force(const QJsonObject& request);
+    QJsonObject stop(const QJsonObject& request);
+    void builds(const QJsonObject& request, const Answer& answer);
+    void log(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;
     QJsonObject reload();
     QJsonObject events() const;

@@ -9,8 +9,7 @@ namespace ym {
 Link::Link(ConnId id, QString worker, QString peer, ConnectionHub& hub, DeadlineQueue& deadlines)
     : m_id(id), m_worker(std::move(worker)), m_peer(std::move(peer)), m_hub(hub),
       m_deadlines(deadlines)
-{
-}
+{}
 
 Link::~Link()
 {
@@ -42,7 +41,7 @@ void Link::startCommand(const QString& name, const QVariantMap& args, int timeou
                         CommandDone done)
 {
     const QString id = QString::number(++m_nextCommand);
-    Command c{name, {}, std::move(done), 0};
+    Command c{name, {}, std::move(done), 0, {}, {}};
     c.deadline = m_deadlines.add(timeoutMs, [this, id, name, timeoutMs] {
         auto it = m_commands.find(id);
         if (it == m_commands.end())
@@ -60,6 +59,52 @@ void Link::startCommand(const QString& name, const QVariantMap& args, int timeou
         if (!r.ok())
             finishCommand(id, r.error());
     });
+}
+
+QString Link::startStreamingCommand(const QString& name, const QString& builderName,
+                                    const QVariantMap& args, CommandUpdate onUpdate,
+                                    CommandEnd done)
+{
+    const QString id = QString::number(++m_nextCommand);
+    Command c{name, {}, {}, 0, std::move(onUpdate), std::move(done)};
+    m_commands.emplace(id, std::move(c));
+    QVariantMap fields{{QStringLiteral("builder_name"), builderName},
+                       {QStringLiteral("command_id"), id},
+                       {QStringLiteral("command_name"), name},
+                       {QStringLiteral("args"), args}};
+    request(QStringLiteral("start_command"), fields, StartTimeoutMs,
+            [this, id](Result<QVariant> r) {
+                if (!r.ok())
+                    endStream(id, {CommandOutcome::Kind::Failed, r.error().message});
+            });
+    return id;
+}
+
+void Link::interruptCommand(const QString& commandId, const QString& builderName,
+                            const QString& why)
+{
+    if (!m_commands.count(commandId))
+        return;
+    request(QStringLiteral("interrupt_command"),
+            {{QStringLiteral("builder_name"), builderName},
+             {QStringLiteral("command_id"), commandId},
+             {QStringLiteral("why"), why}},
+            StartTimeoutMs, [worker = m_worker, commandId](Result<QVariant> r) {
+                if (!r.ok())
+                    qCWarning(lcEngine).noquote()
+                        << QStringLiteral("worker '%1': interrupting command %2: %3")
+                               .arg(worker, commandId, r.error().message);
+            });
+}
+
+void Link::endStream(const QString& id, CommandOutcome outcome)
+{
+    auto it = m_commands.find(id);
+    if (it == m_commands.end())
+        return;
+    CommandEnd end = std::move(it->second.end);
+    m_commands.erase(it);
+    end(std::move(outcome));
 }
 
 void Link::finishCommand(const QString& id, Result<QVariantMap> result)
@@ -103,6 +148,22 @@ bool Link::handle(const QVariantMap& message)
         return true;
     }
     const QVariant args = message.value(QStringLiteral("args"));
+    if (it->second.onUpdate) {
+        respond(seq, QVariant());
+        if (op == u"update") {
+            const CommandUpdate onUpdate = it->second.onUpdate; // may start other commands
+            for (const QVariant& pair : args.toList()) {
+                const QVariantList kv = pair.toList();
+                if (kv.size() == 2)
+                    onUpdate(kv[0].toString(), kv[1]);
+            }
+        } else if (args.isValid() && !args.isNull()) {
+            endStream(commandId, {CommandOutcome::Kind::Failed, args.toString()});
+        } else {
+            endStream(commandId, {CommandOutcome::Kind::Completed, {}});
+        }
+        return true;
+    }
     if (op == u"update") {
         for (const QVariant& pair : args.toList()) {
             const QVariantList kv = pair.toList();
@@ -144,7 +205,10 @@ void Link::failAll(const QString& why)
     m_commands.clear();
     for (auto& [id, c] : commands) {
         m_deadlines.cancel(c.deadline);
-        c.done(Error{why});
+        if (c.end)
+            c.end({CommandOutcome::Kind::Lost, why});
+        else
+            c.done(Error{why});
     }
 }
 

@@ -19,10 +19,26 @@ namespace ym {
 class Link
 {
 public:
+    static constexpr int StartTimeoutMs = 60'000; // answer to start/interrupt_command
     using Reply = std::function<void(Result<QVariant>)>;
     // Updates of one start_command, first value per key (as the worker batches
     // them, keys may repeat); delivered when `complete` arrives.
     using CommandDone = std::function<void(Result<QVariantMap>)>;
+    // Streaming commands (build steps): every `update` pair is delivered as
+    // it arrives, then the end.
+    using CommandUpdate = std::function<void(const QString& key, const QVariant& value)>;
+    struct CommandOutcome
+    {
+        enum class Kind
+        {
+            Completed, // `complete` without a failure text (look at the rc seen)
+            Failed,    // `complete` with a failure text, or start_command refused
+            Lost,      // the link went away (failAll)
+        };
+        Kind kind = Kind::Completed;
+        QString text;
+    };
+    using CommandEnd = std::function<void(CommandOutcome)>;
 
     Link(ConnId id, QString worker, QString peer, ConnectionHub& hub, DeadlineQueue& deadlines);
     ~Link(); // cancels deadlines; pending replies are dropped (call failAll first)
@@ -41,6 +57,14 @@ public:
     // reports a failure, `rc` is missing or non-zero, or time runs out).
     void startCommand(const QString& name, const QVariantMap& args, int timeoutMs,
                       CommandDone done);
+
+    // Registers a command id, then sends start_command with `builder_name`;
+    // no deadline (the worker applies the step's own timeouts). Returns the id.
+    QString startStreamingCommand(const QString& name, const QString& builderName,
+                                  const QVariantMap& args, CommandUpdate onUpdate, CommandEnd done);
+    // interrupt_command {builder_name, command_id, why}; the command then ends
+    // as usual (the worker sends rc -1 and complete).
+    void interruptCommand(const QString& commandId, const QString& builderName, const QString& why);
 
     // Feeds one message from the worker. Returns false when the message is
     // not about this link's requests or commands (the caller answers it).
@@ -64,9 +88,12 @@ private:
         QVariantMap updates;
         CommandDone done;
         DeadlineQueue::Id deadline = 0;
+        CommandUpdate onUpdate; // set: a streaming command
+        CommandEnd end;
     };
 
     void finishCommand(const QString& id, Result<QVariantMap> result);
+    void endStream(const QString& id, CommandOutcome outcome);
 
     ConnId m_id;
     QString m_worker;

@@ -14,6 +14,7 @@ Master::Master(QString configPath, QObject* parent)
     qRegisterMetaType<ym::WorkerState>();
     qRegisterMetaType<QList<ym::WorkerState>>();
     qRegisterMetaType<ym::EngineEvent>();
+    qRegisterMetaType<ym::BuildInfo>();
 }
 
 Master::~Master()
@@ -54,6 +55,42 @@ bool Master::isRunning() const
 Result<Master::ReloadReport> Master::reloadNow()
 {
     return d->reload();
+}
+
+Result<qint64> Master::forceBuild(const QString& builder, const QString& reason,
+                                  const QJsonObject& properties)
+{
+    return d->forceBuild(builder, reason, properties);
+}
+
+Result<void> Master::stopBuild(qint64 buildId, const QString& reason)
+{
+    return d->stopBuild(buildId, reason);
+}
+
+QList<BuildInfo> Master::builds() const
+{
+    return d->buildInfos();
+}
+
+Store* Master::store() const
+{
+    return d->running ? d->storage.get() : nullptr;
+}
+
+void Master::requestBuild(const QString& builder, const QString& reason,
+                          const QJsonObject& properties)
+{
+    Result<qint64> r = d->forceBuild(builder, reason, properties);
+    if (!r.ok())
+        Q_EMIT buildRequestFailed(r.error().message);
+}
+
+void Master::requestStop(qint64 buildId, const QString& reason)
+{
+    Result<void> r = d->stopBuild(buildId, reason);
+    if (!r.ok())
+        Q_EMIT buildRequestFailed(r.error().message);
 }
 
 void Master::start()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/MasterConfig.h"
+#include "engine/BuildInfo.h"
 #include "engine/EngineEvent.h"
 #include "engine/WorkerState.h"
 #include "util/Result.h"
@@ -13,6 +14,8 @@
 #include <memory>
 
 namespace ym {
+
+class Store;
 
 // The engine's one face. Lives on its own thread (moveToThread before start);
 // everything it owns (listeners, links, timers) lives there too. Other threads
@@ -48,6 +51,16 @@ public:
     // unchanged connected workers keep their link. A config that fails
     // validation is refused with all its errors; the running config stays.
     Result<ReloadReport> reloadNow();
+    // Queues a build of `builder` (persisted, FIFO per builder); returns the
+    // request id, or an error naming an unknown builder.
+    Result<qint64> forceBuild(const QString& builder, const QString& reason,
+                              const QJsonObject& properties = {});
+    // Interrupts a running build; it ends `cancelled` with `reason` in its log.
+    Result<void> stopBuild(qint64 buildId, const QString& reason);
+    // Queued requests (queue order) and running builds.
+    QList<BuildInfo> builds() const;
+    // The database (for reads by the control server); null when not running.
+    Store* store() const;
 
 public Q_SLOTS:
     // Loads the config, resolves secrets, starts the I/O threads and listens.
@@ -57,6 +70,10 @@ public Q_SLOTS:
     void reload();
     // Stops listening, closes every link, joins the I/O threads. Emits stopped().
     void shutdown();
+    // forceBuild() for other threads (the GUI): the outcome comes as
+    // buildChanged (queued) or buildRequestFailed.
+    void requestBuild(const QString& builder, const QString& reason, const QJsonObject& properties);
+    void requestStop(qint64 buildId, const QString& reason);
 
 Q_SIGNALS:
     void started(bool ok, const QStringList& errors);
@@ -65,6 +82,9 @@ Q_SIGNALS:
     void workersChanged(const QList<ym::WorkerState>& changed);
     void workerRemoved(const QString& name);
     void eventLogged(const ym::EngineEvent& event);
+    // A build was queued, started, changed step or finished.
+    void buildChanged(const ym::BuildInfo& build);
+    void buildRequestFailed(const QString& error);
     void stopped();
 
 private:

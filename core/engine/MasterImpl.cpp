@@ -24,7 +24,8 @@ HubOptions hubOptions(const MasterSettings& m)
 }
 } // namespace
 
-Master::Impl::Impl(Master& master, QString path) : q(master), configPath(std::move(path)) {}
+Master::Impl::Impl(Master& master, QString path) : q(master), configPath(std::move(path))
+{}
 
 Master::Impl::~Impl()
 {
@@ -70,7 +71,7 @@ void Master::Impl::start(std::function<void(const QStringList&)> done)
             else
                 qCWarning(lcEngine).noquote()
                     << QStringLiteral("cannot read the event log: %1").arg(past.error().message);
-            done(startListening());
+            restoreBuilds([this, done] { done(startListening()); });
         });
     });
 }
@@ -95,8 +96,8 @@ QStringList Master::Impl::startListening()
                       .arg(r.windowSeconds)
                       .arg(r.reason);
         qCWarning(lcAuth).noquote() << text;
-        keepEvent(EngineEvent{QDateTime::currentDateTimeUtc(), EngineEvent::Kind::Refused,
-                              r.worker, r.peer, r.reason, r.count});
+        keepEvent(EngineEvent{QDateTime::currentDateTimeUtc(), EngineEvent::Kind::Refused, r.worker,
+                              r.peer, r.reason, r.count});
     });
     housekeeping = new QTimer(&q);
     housekeeping->setInterval(5000);
@@ -111,10 +112,10 @@ QStringList Master::Impl::startListening()
     trimTimer->setSingleShot(true);
     trimTimer->setInterval(ChurnQuietMs);
     QObject::connect(trimTimer, &QTimer::timeout, &q, [this] {
-        if (churn >= ChurnBeforeTrim)
-        {
+        if (churn >= ChurnBeforeTrim) {
             releaseFreeMemory();
-            qCDebug(lcEngine) << "returned free heap to the system after" << churn << "attaches and detaches";
+            qCDebug(lcEngine) << "returned free heap to the system after" << churn
+                              << "attaches and detaches";
         }
         churn = 0;
     });
@@ -122,22 +123,27 @@ QStringList Master::Impl::startListening()
     hub = std::make_unique<ConnectionHub>(hubOptions(config.master));
     for (const WorkerConfig& w : config.workers)
         sessions.emplace(w.name, std::make_unique<WorkerSession>(w, *this));
+    syncQueueWorkers();
     for (const QString& w : applyCredentials())
         qCWarning(lcSecrets).noquote() << w;
-    hub->setWakeup([this] { QMetaObject::invokeMethod(&q, [this] { drain(); }, Qt::QueuedConnection); });
+    hub->setWakeup([this] {
+        QMetaObject::invokeMethod(
+            &q, [this] { drain(); }, Qt::QueuedConnection);
+    });
     hub->start();
     running = true;
 
     if (config.master.msgpack.enabled) {
         listener = new Listener(*hub, &q);
         const QString bind = config.master.msgpack.bind;
-        const QHostAddress address = bind.isEmpty() ? QHostAddress(QHostAddress::Any)
-                                                    : QHostAddress(bind);
+        const QHostAddress address =
+            bind.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(bind);
         if (!listener->listen(address, config.master.msgpack.port)) {
-            const QString error = QStringLiteral("cannot listen on %1:%2 (master.protocols.msgpack): %3")
-                                      .arg(bind.isEmpty() ? QStringLiteral("*") : bind)
-                                      .arg(config.master.msgpack.port)
-                                      .arg(listener->errorString());
+            const QString error =
+                QStringLiteral("cannot listen on %1:%2 (master.protocols.msgpack): %3")
+                    .arg(bind.isEmpty() ? QStringLiteral("*") : bind)
+                    .arg(config.master.msgpack.port)
+                    .arg(listener->errorString());
             stopAll();
             return {error};
         }
@@ -167,6 +173,7 @@ void Master::Impl::stopAll()
         refusals->flush(deadlineQueue->now(), true);
     for (auto& [name, s] : sessions)
         s->linkClosed(QStringLiteral("master shutting down"));
+    builds.clear(); // every one has ended (worker lost: its request is requeued)
     duplicates.clear();
     duplicateOf.clear();
     linkOwner.clear();
@@ -186,8 +193,8 @@ QStringList Master::Impl::applyCredentials()
         Result<QByteArray> pw =
             resolveSecret(w.password, *secrets, QStringLiteral("worker '%1'").arg(w.name));
         if (!pw.ok()) {
-            warnings << QStringLiteral("worker '%1' cannot log in: %2")
-                            .arg(w.name, pw.error().message);
+            warnings
+                << QStringLiteral("worker '%1' cannot log in: %2").arg(w.name, pw.error().message);
             continue;
         }
         table->passwords.emplace(w.name.toStdString(), pw.value().toStdString());
@@ -202,14 +209,16 @@ QList<WorkerState> Master::Impl::snapshots() const
     out.reserve(qsizetype(sessions.size()));
     for (const WorkerConfig& w : config.workers) {
         auto it = sessions.find(w.name);
-        if (it != sessions.end())
+        if (it != sessions.end()) {
             out << it->second->snapshot();
+            out.last().runningBuilds = queue.running(w.name);
+        }
     }
     return out;
 }
 
-void Master::Impl::recordEvent(EngineEvent::Kind kind, const QString& worker,
-                               const QString& peer, const QString& message)
+void Master::Impl::recordEvent(EngineEvent::Kind kind, const QString& worker, const QString& peer,
+                               const QString& message)
 {
     if (kind == EngineEvent::Kind::Attached || kind == EngineEvent::Kind::Detached) {
         ++churn;
@@ -248,8 +257,10 @@ void Master::Impl::emitBatch()
     changed.reserve(dirty.size());
     for (const QString& name : std::as_const(dirty)) {
         auto it = sessions.find(name);
-        if (it != sessions.end())
+        if (it != sessions.end()) {
             changed << it->second->snapshot();
+            changed.last().runningBuilds = queue.running(name);
+        }
     }
     dirty.clear();
     if (!changed.isEmpty())

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/Build.h"
+#include "engine/BuildQueue.h"
 #include "engine/DeadlineQueue.h"
 #include "engine/Master.h"
 #include "engine/RefusalLog.h"
@@ -14,13 +16,14 @@
 #include <QTimer>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
 namespace ym {
 
 // The engine's insides (engine thread only).
-struct Master::Impl final : SessionHost
+struct Master::Impl final : SessionHost, BuildHost
 {
     static constexpr int MaxEvents = 2000;
     static constexpr int BatchMs = 100;
@@ -45,6 +48,31 @@ struct Master::Impl final : SessionHost
     void markDirty(const QString& worker) override;
     void abortLink(ConnId conn, const QString& reason) override;
     DeadlineQueue& deadlines() override { return *deadlineQueue; }
+    void workerAttached(const QString& worker) override;
+    void workerDetached(const QString& worker) override;
+    QStringList builderDirs(const QString& worker) const override;
+
+    // BuildHost (MasterBuilds.cpp)
+    Store& buildStore() override { return *storage; }
+    Link* attachedLink(const QString& worker) override;
+    QString workerPath(const QString& worker, const QString& relative) override;
+    void buildChanged(const Build& build) override;
+    void buildEnded(qint64 buildId) override;
+
+    // Builds (MasterBuilds.cpp)
+    Result<qint64> forceBuild(const QString& builder, const QString& reason,
+                              const QJsonObject& properties);
+    Result<void> stopBuild(qint64 buildId, const QString& reason);
+    QList<BuildInfo> buildInfos() const; // queued requests, then running builds
+    // At start-up: build numbers and the persisted queue; then `next`.
+    void restoreBuilds(std::function<void()> next);
+    void markInterruptedBuild(qint64 buildId, std::function<void()> done);
+    void syncQueueWorkers();
+    void scheduleAssign();
+    void runAssign();
+    static BuildInfo queuedInfo(const QueuedRequest& request);
+    // Reload: builders changed from `old` to `config.builders`.
+    void applyBuilders(const QList<BuilderConfig>& old);
 
     // Hub events
     void drain();
@@ -85,6 +113,11 @@ struct Master::Impl final : SessionHost
     };
     std::unordered_map<ConnId, Duplicate> duplicates; // newcomers waiting on a check
     std::unordered_map<QString, ConnId> duplicateOf;  // worker -> newcomer under check
+
+    BuildQueue queue; // also the one count of running builds per worker
+    std::map<qint64, std::unique_ptr<Build>> builds; // running, by build id
+    QHash<QString, int> buildNumbers;                // last number per builder
+    bool assignPending = false;
 
     QSet<QString> dirty;
     QList<EngineEvent> events;

@@ -67,12 +67,17 @@ Result<Master::ReloadReport> Master::Impl::reload()
             duplicateOf.erase(w);
         }
         dirty.remove(name);
+        queue.removeWorker(name);
         it = sessions.erase(it);
         report.removed << name;
         Q_EMIT q.workerRemoved(name);
     }
 
     config.workers = next.workers;
+    const QList<BuilderConfig> oldBuilders = config.builders;
+    config.builders = next.builders;
+    syncQueueWorkers();
+    applyBuilders(oldBuilders);
     config.master.title = next.master.title;
     config.master.databasePath = next.master.databasePath;
     if (next.effectiveSecretsDir() != config.effectiveSecretsDir())

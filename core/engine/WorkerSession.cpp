@@ -60,8 +60,8 @@ void WorkerSession::attach(std::unique_ptr<Link> link)
     m_state.connectedSince = QDateTime();
     m_attachStartedMs = m_host.deadlines().now();
     touch();
-    qCDebug(lcEngine).noquote() << QStringLiteral("worker '%1' attaching from %2")
-                                      .arg(name(), m_link->peer());
+    qCDebug(lcEngine).noquote()
+        << QStringLiteral("worker '%1' attaching from %2").arg(name(), m_link->peer());
     runAttach();
 }
 
@@ -91,6 +91,7 @@ void WorkerSession::linkClosed(const QString& reason)
                                                        : QStringLiteral("lost while attaching"),
                                            reason);
     m_host.recordEvent(EngineEvent::Kind::Detached, name(), peer, reason);
+    m_host.workerDetached(name());
 }
 
 // Runs the next attach step if `result` is good and the link is still the
@@ -110,8 +111,8 @@ void WorkerSession::fail(const QString& why)
 {
     if (!m_link)
         return;
-    qCWarning(lcEngine).noquote() << QStringLiteral("worker '%1' (%2): %3")
-                                         .arg(name(), m_link->peer(), why);
+    qCWarning(lcEngine).noquote()
+        << QStringLiteral("worker '%1' (%2): %3").arg(name(), m_link->peer(), why);
     m_host.recordEvent(EngineEvent::Kind::ProtocolError, name(), m_link->peer(), why);
     m_host.abortLink(m_link->id(), why);
 }
@@ -120,7 +121,9 @@ void WorkerSession::runAttach()
 {
     Link* link = m_link.get();
     const ConnId id = link->id();
-    auto alive = [this, id] { return m_link && m_link->id() == id; };
+    auto alive = [this, id] {
+        return m_link && m_link->id() == id;
+    };
     link->request(QStringLiteral("print"),
                   {{QStringLiteral("message"), QStringLiteral("master is attaching this worker")}},
                   RequestTimeoutMs, [this, alive](Result<QVariant> r) {
@@ -131,9 +134,8 @@ void WorkerSession::runAttach()
                                           [this, alive](Result<QVariant> info) {
                                               if (!alive())
                                                   return;
-                                              step("get_worker_info", info, [this, info] {
-                                                  onWorkerInfo(info.value());
-                                              });
+                                              step("get_worker_info", info,
+                                                   [this, info] { onWorkerInfo(info.value()); });
                                           });
                       });
                   });
@@ -155,15 +157,17 @@ void WorkerSession::onWorkerInfo(const QVariant& infoValue)
     m_state.info = QJsonObject::fromVariantMap(info);
     m_host.markDirty(name());
     const ConnId id = m_link->id();
-    auto alive = [this, id] { return m_link && m_link->id() == id; };
+    auto alive = [this, id] {
+        return m_link && m_link->id() == id;
+    };
     m_link->request(
         QStringLiteral("set_worker_settings"), {{QStringLiteral("args"), workerSettings()}},
         RequestTimeoutMs, [this, alive](Result<QVariant> r) {
             if (!alive())
                 return;
             step("set_worker_settings", std::move(r), [this, alive] {
-                const QVariantMap args{
-                    {QStringLiteral("path"), m_state.info.value(QStringLiteral("basedir")).toString()}};
+                const QVariantMap args{{QStringLiteral("path"),
+                                        m_state.info.value(QStringLiteral("basedir")).toString()}};
                 m_link->startCommand(QStringLiteral("listdir"), args, RequestTimeoutMs,
                                      [this, alive](Result<QVariantMap> files) {
                                          if (!alive())
@@ -178,38 +182,58 @@ void WorkerSession::onWorkerInfo(const QVariant& infoValue)
         });
 }
 
-QString WorkerSession::path(const QString& leaf) const
+QString WorkerSession::path(const QString& relative) const
 {
     const QString base = m_state.info.value(QStringLiteral("basedir")).toString();
     const bool nt = m_state.info.value(QStringLiteral("system")).toString() == u"nt";
     const QChar sep = nt ? u'\\' : u'/';
+    QString leaf = relative;
+    if (nt)
+        leaf.replace(u'/', u'\\');
     return base.endsWith(sep) ? base + leaf : base + sep + leaf;
+}
+
+void WorkerSession::makeDirs(const QStringList& relative)
+{
+    if (!m_link || !isAttached() || relative.isEmpty())
+        return;
+    QStringList paths;
+    for (const QString& dir : relative)
+        paths << path(dir);
+    m_link->startCommand(QStringLiteral("mkdir"), {{QStringLiteral("paths"), paths}},
+                         RequestTimeoutMs, [this, paths](Result<QVariantMap> r) {
+                             if (!r.ok())
+                                 qCWarning(lcEngine).noquote()
+                                     << QStringLiteral("worker '%1': cannot create %2: %3")
+                                            .arg(name(), paths.join(u", "), r.error().message);
+                         });
 }
 
 void WorkerSession::listdirDone(const QVariantMap& updates)
 {
-    // Builder folders arrive with builders; for now the worker needs `info`.
-    QStringList wanted{QStringLiteral("info")};
+    // The builder folders of the builders naming this worker, and `info`.
+    QStringList wanted = m_host.builderDirs(name());
+    wanted << QStringLiteral("info");
     const QStringList existing = updates.value(QStringLiteral("files")).toStringList();
     QStringList missing;
     for (const QString& dir : wanted)
-        if (!existing.contains(dir))
+        if (!existing.contains(dir)) // nested folders are never listed: always made
             missing << path(dir);
     if (missing.isEmpty()) {
         finishAttach();
         return;
     }
     const ConnId id = m_link->id();
-    m_link->startCommand(QStringLiteral("mkdir"), {{QStringLiteral("paths"), missing}},
-                         RequestTimeoutMs, [this, id](Result<QVariantMap> r) {
-                             if (!m_link || m_link->id() != id)
-                                 return;
-                             if (!r.ok())
-                                 fail(QStringLiteral("attach failed at mkdir: %1")
-                                          .arg(r.error().message));
-                             else
-                                 finishAttach();
-                         });
+    m_link->startCommand(
+        QStringLiteral("mkdir"), {{QStringLiteral("paths"), missing}}, RequestTimeoutMs,
+        [this, id](Result<QVariantMap> r) {
+            if (!m_link || m_link->id() != id)
+                return;
+            if (!r.ok())
+                fail(QStringLiteral("attach failed at mkdir: %1").arg(r.error().message));
+            else
+                finishAttach();
+        });
 }
 
 void WorkerSession::finishAttach()
@@ -231,12 +255,13 @@ void WorkerSession::finishAttach()
                     << QStringLiteral("worker '%1' attached from %2 (worker %3, %4 ms)")
                            .arg(name(), m_link->peer(), version)
                            .arg(ms);
-                m_host.recordEvent(EngineEvent::Kind::Attached, name(), m_link->peer(),
-                                   QStringLiteral("buildbot-worker %1 on %2")
-                                       .arg(version, m_state.info.value(QStringLiteral("host"))
-                                                         .toString()
-                                                         .trimmed()));
+                m_host.recordEvent(
+                    EngineEvent::Kind::Attached, name(), m_link->peer(),
+                    QStringLiteral("buildbot-worker %1 on %2")
+                        .arg(version,
+                             m_state.info.value(QStringLiteral("host")).toString().trimmed()));
                 scheduleKeepalive(true);
+                m_host.workerAttached(name());
             });
         });
 }
@@ -272,25 +297,22 @@ void WorkerSession::sendKeepalive()
     const qint64 sent = m_host.deadlines().now();
     ++m_state.keepalivesSent;
     m_host.markDirty(name());
-    m_link->request(QStringLiteral("keepalive"), {}, KeepaliveTimeoutMs,
-                    [this, id, sent](Result<QVariant> r) {
-                        if (!m_link || m_link->id() != id)
-                            return;
-                        if (!r.ok()) {
-                            const QString why =
-                                QStringLiteral("keepalive failed: %1").arg(r.error().message);
-                            m_host.recordEvent(EngineEvent::Kind::KeepaliveFailed, name(),
-                                               m_link->peer(), why);
-                            qCWarning(lcEngine).noquote()
-                                << QStringLiteral("worker '%1': %2").arg(name(), why);
-                            m_host.abortLink(id, why);
-                            return;
-                        }
-                        ++m_state.keepalivesAnswered;
-                        m_state.lastKeepaliveAnswered = QDateTime::currentDateTimeUtc();
-                        m_state.lastKeepaliveRttMs = double(m_host.deadlines().now() - sent);
-                        m_host.markDirty(name());
-                    });
+    m_link->request(
+        QStringLiteral("keepalive"), {}, KeepaliveTimeoutMs, [this, id, sent](Result<QVariant> r) {
+            if (!m_link || m_link->id() != id)
+                return;
+            if (!r.ok()) {
+                const QString why = QStringLiteral("keepalive failed: %1").arg(r.error().message);
+                m_host.recordEvent(EngineEvent::Kind::KeepaliveFailed, name(), m_link->peer(), why);
+                qCWarning(lcEngine).noquote() << QStringLiteral("worker '%1': %2").arg(name(), why);
+                m_host.abortLink(id, why);
+                return;
+            }
+            ++m_state.keepalivesAnswered;
+            m_state.lastKeepaliveAnswered = QDateTime::currentDateTimeUtc();
+            m_state.lastKeepaliveRttMs = double(m_host.deadlines().now() - sent);
+            m_host.markDirty(name());
+        });
 }
 
 } // namespace ym

@@ -19,6 +19,12 @@ public:
     virtual void markDirty(const QString& worker) = 0;
     virtual void abortLink(ConnId conn, const QString& reason) = 0;
     virtual DeadlineQueue& deadlines() = 0;
+    // The worker finished attaching / lost its link (builds may start / stop).
+    virtual void workerAttached(const QString& worker) = 0;
+    virtual void workerDetached(const QString& worker) = 0;
+    // The builder folders (relative to the basedir, '/'-separated) of the
+    // builders naming this worker.
+    virtual QStringList builderDirs(const QString& worker) const = 0;
 
 protected:
     ~SessionHost() = default;
@@ -29,8 +35,8 @@ protected:
 class WorkerSession
 {
 public:
-    static constexpr int RequestTimeoutMs = 60'000;      // any attach step
-    static constexpr int KeepaliveTimeoutMs = 60'000;    // a keepalive's answer
+    static constexpr int RequestTimeoutMs = 60'000;   // any attach step
+    static constexpr int KeepaliveTimeoutMs = 60'000; // a keepalive's answer
     static constexpr int DuplicateCheckTimeoutMs = 10'000;
 
     WorkerSession(WorkerConfig config, SessionHost& host);
@@ -54,6 +60,11 @@ public:
     void linkClosed(const QString& reason);
     // Any message from the worker on the current link.
     void touch();
+    // An absolute path on the worker for `relative` ('/'-separated, relative
+    // to its basedir), in the worker's path style (posix or nt).
+    QString path(const QString& relative) const;
+    // mkdir of these folders (relative to the basedir) on the attached worker.
+    void makeDirs(const QStringList& relative);
 
 private:
     void step(const char* what, Result<QVariant> result, const std::function<void()>& next);
@@ -65,7 +76,6 @@ private:
     void scheduleKeepalive(bool first);
     void cancelKeepalive();
     void sendKeepalive();
-    QString path(const QString& leaf) const;
 
     WorkerConfig m_config;
     SessionHost& m_host;

@@ -1,0 +1,217 @@
+// ControlServer: the build commands (force, stop, builds, log).
+#include "control/ControlServer.h"
+
+#include "engine/Master.h"
+#include "storage/Store.h"
+#include "util/Logging.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <QPointer>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace ym {
+
+namespace {
+
+constexpr int DefaultBuildsLimit = 100;
+constexpr int LogChunksLimit = 20000;
+
+QJsonObject failed(const QString& error)
+{
+    return QJsonObject{{u"ok"_s, false}, {u"errors"_s, QJsonArray{error}}};
+}
+
+QJsonValue msOrNull(qint64 ms)
+{
+    return ms ? QJsonValue(double(ms)) : QJsonValue();
+}
+
+BuildInfo fromRecord(const storage::BuildRecord& r)
+{
+    BuildInfo i;
+    i.id = r.id;
+    i.requestId = r.requestId;
+    i.builder = r.builder;
+    i.number = r.number;
+    i.worker = r.worker;
+    i.state = r.result.isEmpty() ? BuildInfo::State::Running : BuildInfo::State::Finished;
+    i.result = r.result;
+    i.reason = r.reason;
+    auto time = [](qint64 ms) {
+        return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC) : QDateTime();
+    };
+    i.requested = time(r.requestedMs);
+    i.started = time(r.startedMs);
+    i.finished = time(r.finishedMs);
+    return i;
+}
+
+// A positive integer id from a JSON number or numeric string, else 0.
+qint64 idValue(const QJsonValue& v)
+{
+    if (v.isDouble())
+        return v.toDouble() >= 1 ? qint64(v.toDouble()) : 0;
+    if (v.isString())
+        return v.toString().toLongLong();
+    return 0;
+}
+
+} // namespace
+
+QJsonObject ControlServer::force(const QJsonObject& request)
+{
+    const QString builder = request.value(u"builder"_s).toString();
+    if (builder.isEmpty())
+        return failed(u"force: \"builder\" is required"_s);
+    const QJsonValue props = request.value(u"properties"_s);
+    if (!props.isUndefined() && !props.isNull() && !props.isObject())
+        return failed(u"force: \"properties\" must be an object"_s);
+    const Result<qint64> r =
+        m_master.forceBuild(builder, request.value(u"reason"_s).toString(), props.toObject());
+    if (!r.ok())
+        return failed(r.error().message);
+    return QJsonObject{{u"ok"_s, true}, {u"request"_s, double(r.value())}, {u"builder"_s, builder}};
+}
+
+QJsonObject ControlServer::stop(const QJsonObject& request)
+{
+    const qint64 id = idValue(request.value(u"build"_s));
+    if (id <= 0)
+        return failed(u"stop: \"build\" must be a build id"_s);
+    const Result<void> r = m_master.stopBuild(id, request.value(u"reason"_s).toString());
+    if (!r.ok())
+        return failed(r.error().message);
+    return QJsonObject{{u"ok"_s, true}, {u"build"_s, double(id)}};
+}
+
+void ControlServer::builds(const QJsonObject& request, const Answer& answer)
+{
+    Store* store = m_master.store();
+    if (!store)
+        return answer(failed(u"the master is not running"_s));
+    const QString builder = request.value(u"builder"_s).toString();
+    const int limit = request.value(u"limit"_s).toInt(DefaultBuildsLimit);
+    const QList<BuildInfo> live = m_master.builds();
+    store->queryBuilds(builder, limit, this,
+                       [answer, live, builder](Result<QList<storage::BuildRecord>> r) {
+                           if (!r.ok())
+                               return answer(failed(r.error().message));
+                           QHash<qint64, BuildInfo> running;
+                           for (const BuildInfo& b : live)
+                               if (b.state == BuildInfo::State::Running)
+                                   running.insert(b.id, b);
+                           QJsonArray list;
+                           for (const storage::BuildRecord& rec : r.value()) {
+                               BuildInfo info = fromRecord(rec);
+                               if (running.contains(rec.id))
+                                   info = running.value(rec.id);
+                               list.append(info.toJson());
+                           }
+                           for (const BuildInfo& b : live)
+                               if (b.state == BuildInfo::State::Queued &&
+                                   (builder.isEmpty() || b.builder == builder))
+                                   list.append(b.toJson());
+                           answer(QJsonObject{{u"ok"_s, true}, {u"builds"_s, list}});
+                       });
+}
+
+void ControlServer::log(const QJsonObject& request, const Answer& answer)
+{
+    Store* store = m_master.store();
+    if (!store)
+        return answer(failed(u"the master is not running"_s));
+    const qint64 buildId = idValue(request.value(u"build"_s));
+    if (buildId <= 0)
+        return answer(failed(u"log: \"build\" must be a build id"_s));
+    const QJsonValue stepWanted = request.value(u"step"_s);
+    const qint64 after = qint64(request.value(u"after"_s).toDouble(0));
+    bool running = false;
+    for (const BuildInfo& b : m_master.builds())
+        running = running || (b.id == buildId && b.state == BuildInfo::State::Running);
+
+    // Decided before any read is queued: a finished build's log is complete.
+    const bool finished = !running;
+    QPointer<Store> guard(store);
+    store->querySteps(
+        buildId, this,
+        [this, guard, answer, buildId, stepWanted, after, finished,
+         running](Result<QList<storage::StepRecord>> steps) {
+            if (!steps.ok())
+                return answer(failed(steps.error().message));
+            if (steps.value().isEmpty() && !running)
+                return answer(failed(u"no build with id %1"_s.arg(buildId)));
+            QJsonArray stepList;
+            QList<storage::StepRecord> selected;
+            for (const storage::StepRecord& s : steps.value()) {
+                stepList.append(QJsonObject{
+                    {u"id"_s, double(s.id)},
+                    {u"number"_s, s.number},
+                    {u"name"_s, s.name},
+                    {u"result"_s, s.result.isEmpty() ? QJsonValue() : QJsonValue(s.result)},
+                    {u"summary"_s, s.summary},
+                    {u"started_ms"_s, msOrNull(s.startedMs)},
+                    {u"finished_ms"_s, msOrNull(s.finishedMs)}});
+                const bool match = stepWanted.isUndefined() || stepWanted.isNull() ||
+                                   stepWanted.toString() == s.name ||
+                                   (stepWanted.isDouble() && stepWanted.toInt() == s.number) ||
+                                   stepWanted.toString() == QString::number(s.number);
+                if (match)
+                    selected << s;
+            }
+            if (selected.isEmpty() && !stepWanted.isUndefined() && !stepWanted.isNull())
+                return answer(failed(u"build %1 has no step '%2'"_s.arg(buildId).arg(
+                    stepWanted.isDouble() ? QString::number(stepWanted.toInt())
+                                          : stepWanted.toString())));
+            // Read the selected steps' logs one after another.
+            auto chunks = std::make_shared<QJsonArray>();
+            auto lastChunk = std::make_shared<qint64>(after);
+            auto next = std::make_shared<std::function<void(int)>>();
+            const QJsonObject head{{u"ok"_s, true},
+                                   {u"build"_s, double(buildId)},
+                                   {u"finished"_s, finished},
+                                   {u"steps"_s, stepList}};
+            *next = [this, guard, answer, selected, after, chunks, lastChunk, next, head](int i) {
+                if (i >= selected.size() || !guard) {
+                    QJsonObject out = head;
+                    out.insert(u"chunks"_s, *chunks);
+                    out.insert(u"last_chunk"_s, double(*lastChunk));
+                    const auto keep = std::move(*next); // this closure lives until we return
+                    *next = nullptr;                    // breaks the cycle
+                    return answer(out);
+                }
+                const storage::StepRecord step = selected[i];
+                guard->queryLog(step.id, after, LogChunksLimit, this,
+                                [answer, step, chunks, lastChunk, next,
+                                 i](Result<QList<storage::LogChunkRecord>> r) {
+                                    if (!r.ok()) {
+                                        *next = nullptr;
+                                        return answer(failed(r.error().message));
+                                    }
+                                    for (const storage::LogChunkRecord& c : r.value()) {
+                                        QJsonArray times;
+                                        for (quint32 o : c.lineOffsets)
+                                            times.append(double(o));
+                                        chunks->append(QJsonObject{{u"id"_s, double(c.id)},
+                                                                   {u"step"_s, step.name},
+                                                                   {u"step_number"_s, step.number},
+                                                                   {u"stream"_s, c.stream},
+                                                                   {u"first_line"_s, c.firstLine},
+                                                                   {u"line_count"_s, c.lineCount},
+                                                                   {u"time_ms"_s, double(c.timeMs)},
+                                                                   {u"line_times"_s, times},
+                                                                   {u"text"_s, c.text}});
+                                        *lastChunk = std::max(*lastChunk, c.id);
+                                    }
+                                    (*next)(i + 1);
+                                });
+            };
+            (*next)(0);
+        });
+}
+
+} // namespace ym
