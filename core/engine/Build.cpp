@@ -1,5 +1,6 @@
 #include "engine/Build.h"
 
+#include "engine/BuildTransfer.h"
 #include "engine/Link.h"
 #include "storage/Store.h"
 #include "util/Logging.h"
@@ -176,13 +177,21 @@ void Build::runStep(int index)
         startShell(step, *shell);
         return;
     }
+    if (const UploadStep* upload = step.upload()) {
+        startUpload(step, *upload);
+        return;
+    }
+    if (const DownloadStep* download = step.download()) {
+        startDownload(step, *download);
+        return;
+    }
     const QString why =
-        QStringLiteral("step type %1 is not supported yet").arg(QString(stepTypeName(step.type())));
+        QStringLiteral("step type %1 is not supported").arg(QString(stepTypeName(step.type())));
     header(why);
     endStep(QStringLiteral("exception"), why);
 }
 
-void Build::startShell(const StepConfig& step, const ShellStep& shell)
+Link* Build::linkOrLost()
 {
     Link* link = m_host.attachedLink(m_worker);
     if (!link) {
@@ -190,8 +199,36 @@ void Build::startShell(const StepConfig& step, const ShellStep& shell)
         header(QStringLiteral("worker '%1' is not attached at %2; the build will be retried")
                    .arg(m_worker, timeText(nowMs())));
         endStep(QStringLiteral("exception"), QStringLiteral("worker lost"));
-        return;
     }
+    return link;
+}
+
+void Build::commandEnded(const Link::CommandOutcome& outcome, const std::function<void(int)>& onRc)
+{
+    m_commandId.clear();
+    if (outcome.kind == Link::CommandOutcome::Kind::Lost) {
+        m_lost = true;
+        header(QStringLiteral("worker '%1' lost at %2 (%3); the build will be retried")
+                   .arg(m_worker, timeText(nowMs()), outcome.text));
+        endStep(QStringLiteral("exception"), QStringLiteral("worker lost"));
+    } else if (!m_stopReason.isEmpty()) {
+        endStep(QStringLiteral("cancelled"), m_stopReason);
+    } else if (outcome.kind == Link::CommandOutcome::Kind::Failed) {
+        header(QStringLiteral("the worker reported a failure: %1").arg(outcome.text));
+        endStep(QStringLiteral("exception"), outcome.text);
+    } else if (!m_rc) {
+        header(QStringLiteral("the command ended without an exit code"));
+        endStep(QStringLiteral("exception"), QStringLiteral("no exit code"));
+    } else {
+        onRc(*m_rc);
+    }
+}
+
+void Build::startShell(const StepConfig& step, const ShellStep& shell)
+{
+    Link* link = linkOrLost();
+    if (!link)
+        return;
     const QString relative = step.workdir == u"."
                                  ? m_builder.effectiveBuilddir()
                                  : m_builder.effectiveBuilddir() + u'/' + step.workdir;
@@ -199,25 +236,11 @@ void Build::startShell(const StepConfig& step, const ShellStep& shell)
     m_commandId = link->startStreamingCommand(
         QStringLiteral("shell"), m_builder.name, args,
         [this](const QString& key, const QVariant& value) { onUpdate(key, value); },
-        [this, shell](Link::CommandOutcome outcome) {
-            m_commandId.clear();
-            if (outcome.kind == Link::CommandOutcome::Kind::Lost) {
-                m_lost = true;
-                header(QStringLiteral("worker '%1' lost at %2 (%3); the build will be retried")
-                           .arg(m_worker, timeText(nowMs()), outcome.text));
-                endStep(QStringLiteral("exception"), QStringLiteral("worker lost"));
-            } else if (!m_stopReason.isEmpty()) {
-                endStep(QStringLiteral("cancelled"), m_stopReason);
-            } else if (outcome.kind == Link::CommandOutcome::Kind::Failed) {
-                header(QStringLiteral("the worker reported a failure: %1").arg(outcome.text));
-                endStep(QStringLiteral("exception"), outcome.text);
-            } else if (!m_rc) {
-                header(QStringLiteral("the command ended without an exit code"));
-                endStep(QStringLiteral("exception"), QStringLiteral("no exit code"));
-            } else {
-                const QString result = QString(stepResultName(shell.resultFor(*m_rc)));
-                endStep(result, QStringLiteral("exit code %1").arg(*m_rc));
-            }
+        [this, shell](const Link::CommandOutcome& outcome) {
+            commandEnded(outcome, [this, &shell](int rc) {
+                endStep(QString(stepResultName(shell.resultFor(rc))),
+                        QStringLiteral("exit code %1").arg(rc));
+            });
         });
 }
 
@@ -240,6 +263,7 @@ void Build::endStep(const QString& result, const QString& summary)
 {
     const int index = m_step;
     const StepConfig& step = m_builder.steps[index];
+    m_transfer.reset(); // an unfinished upload's temporary file goes with it
     if (m_log) {
         m_log->flush();
         m_log.reset();

@@ -3,10 +3,12 @@
 #include "config/BuilderConfig.h"
 #include "engine/BuildInfo.h"
 #include "engine/BuildQueue.h"
+#include "engine/Link.h"
 #include "engine/StepLog.h"
 
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -15,6 +17,7 @@ namespace ym {
 class Link;
 class Store;
 class Build;
+struct Transfer;
 
 // What a running build needs from the engine around it.
 class BuildHost
@@ -26,6 +29,10 @@ public:
     // An absolute path on the worker for a path relative to its basedir
     // ('/'-separated), in the worker's own path style.
     virtual QString workerPath(const QString& worker, const QString& relative) = 0;
+    // The folder upload steps store into, and a master-side path resolved
+    // against the config file's folder.
+    virtual QString artifactsDir() = 0;
+    virtual QString masterPath(const QString& path) = 0;
     virtual void buildChanged(const Build& build) = 0;
     // The build has ended (result stored); the host disposes of it later,
     // never from inside this call.
@@ -69,6 +76,17 @@ public:
 private:
     void runStep(int index);
     void startShell(const StepConfig& step, const ShellStep& shell);
+    // BuildTransfer.cpp
+    void startUpload(const StepConfig& step, const UploadStep& upload);
+    void startDownload(const StepConfig& step, const DownloadStep& download);
+    QString workerFilePath(const StepConfig& step, const QString& path);
+    Result<QVariant> onUploadRequest(const QString& op, const QVariantMap& message);
+    Result<QVariant> onDownloadRequest(const QString& op, const QVariantMap& message);
+    // The link, or null after ending the step as lost.
+    Link* linkOrLost();
+    // A streaming command ended: the common outcomes (lost, cancelled, worker
+    // failure, no rc); otherwise `onRc` decides.
+    void commandEnded(const Link::CommandOutcome& outcome, const std::function<void(int)>& onRc);
     void onUpdate(const QString& key, const QVariant& value);
     void endStep(const QString& result, const QString& summary);
     void skipRest(int from);
@@ -92,6 +110,8 @@ private:
     std::optional<int> m_rc;
     std::unique_ptr<StepLog> m_log;
     QTimer m_flushTimer;
+
+    std::unique_ptr<Transfer> m_transfer;
 
     QString m_stopReason;
     bool m_lost = false;

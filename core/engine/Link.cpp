@@ -41,7 +41,7 @@ void Link::startCommand(const QString& name, const QVariantMap& args, int timeou
                         CommandDone done)
 {
     const QString id = QString::number(++m_nextCommand);
-    Command c{name, {}, std::move(done), 0, {}, {}};
+    Command c{name, {}, std::move(done), 0, {}, {}, {}};
     c.deadline = m_deadlines.add(timeoutMs, [this, id, name, timeoutMs] {
         auto it = m_commands.find(id);
         if (it == m_commands.end())
@@ -63,10 +63,10 @@ void Link::startCommand(const QString& name, const QVariantMap& args, int timeou
 
 QString Link::startStreamingCommand(const QString& name, const QString& builderName,
                                     const QVariantMap& args, CommandUpdate onUpdate,
-                                    CommandEnd done)
+                                    CommandEnd done, CommandRequest onRequest)
 {
     const QString id = QString::number(++m_nextCommand);
-    Command c{name, {}, {}, 0, std::move(onUpdate), std::move(done)};
+    Command c{name, {}, {}, 0, std::move(onUpdate), std::move(done), std::move(onRequest)};
     m_commands.emplace(id, std::move(c));
     QVariantMap fields{{QStringLiteral("builder_name"), builderName},
                        {QStringLiteral("command_id"), id},
@@ -138,6 +138,8 @@ bool Link::handle(const QVariantMap& message)
             p.reply(result);
         return true;
     }
+    if (op.startsWith(QStringLiteral("update_")))
+        return handleCommandRequest(op, seq, message);
     if (op != u"update" && op != u"complete")
         return false;
 
@@ -190,6 +192,30 @@ bool Link::handle(const QVariantMap& message)
                                            .arg(updates.value(QStringLiteral("rc")).toLongLong())});
     else
         finishCommand(commandId, updates);
+    return true;
+}
+
+bool Link::handleCommandRequest(const QString& op, const QVariant& seq, const QVariantMap& message)
+{
+    const QString commandId = message.value(QStringLiteral("command_id")).toString();
+    auto it = m_commands.find(commandId);
+    if (it == m_commands.end()) {
+        respond(seq, QStringLiteral("unknown command_id '%1'").arg(commandId), true);
+        return true;
+    }
+    if (!it->second.onRequest) {
+        respond(seq,
+                QStringLiteral("command %1 (%2) does not accept '%3'")
+                    .arg(commandId, it->second.name, op),
+                true);
+        return true;
+    }
+    const CommandRequest onRequest = it->second.onRequest; // may end the command
+    Result<QVariant> r = onRequest(op, message);
+    if (r.ok())
+        respond(seq, r.value());
+    else
+        respond(seq, r.error().message, true);
     return true;
 }
 

@@ -39,6 +39,11 @@ public:
         QString text;
     };
     using CommandEnd = std::function<void(CommandOutcome)>;
+    // Requests a running command makes of the master (file transfers:
+    // update_upload_file_write, update_read_file, ...): the returned value is
+    // the response's result, an error becomes an exception response.
+    using CommandRequest =
+        std::function<Result<QVariant>(const QString& op, const QVariantMap& message)>;
 
     Link(ConnId id, QString worker, QString peer, ConnectionHub& hub, DeadlineQueue& deadlines);
     ~Link(); // cancels deadlines; pending replies are dropped (call failAll first)
@@ -61,7 +66,8 @@ public:
     // Registers a command id, then sends start_command with `builder_name`;
     // no deadline (the worker applies the step's own timeouts). Returns the id.
     QString startStreamingCommand(const QString& name, const QString& builderName,
-                                  const QVariantMap& args, CommandUpdate onUpdate, CommandEnd done);
+                                  const QVariantMap& args, CommandUpdate onUpdate, CommandEnd done,
+                                  CommandRequest onRequest = {});
     // interrupt_command {builder_name, command_id, why}; the command then ends
     // as usual (the worker sends rc -1 and complete).
     void interruptCommand(const QString& commandId, const QString& builderName, const QString& why);
@@ -90,10 +96,12 @@ private:
         DeadlineQueue::Id deadline = 0;
         CommandUpdate onUpdate; // set: a streaming command
         CommandEnd end;
+        CommandRequest onRequest; // set: the command may send update_* requests
     };
 
     void finishCommand(const QString& id, Result<QVariantMap> result);
     void endStream(const QString& id, CommandOutcome outcome);
+    bool handleCommandRequest(const QString& op, const QVariant& seq, const QVariantMap& message);
 
     ConnId m_id;
     QString m_worker;

@@ -62,6 +62,16 @@ QString Master::Impl::workerPath(const QString& worker, const QString& relative)
     return it == sessions.end() ? relative : it->second->path(relative);
 }
 
+QString Master::Impl::artifactsDir()
+{
+    return config.effectiveArtifactsDir();
+}
+
+QString Master::Impl::masterPath(const QString& path)
+{
+    return config.resolvePath(path);
+}
+
 void Master::Impl::buildChanged(const Build& build)
 {
     markDirty(build.worker());

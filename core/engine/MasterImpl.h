@@ -56,6 +56,8 @@ struct Master::Impl final : SessionHost, BuildHost
     Store& buildStore() override { return *storage; }
     Link* attachedLink(const QString& worker) override;
     QString workerPath(const QString& worker, const QString& relative) override;
+    QString artifactsDir() override;
+    QString masterPath(const QString& path) override;
     void buildChanged(const Build& build) override;
     void buildEnded(qint64 buildId) override;
 

@@ -364,7 +364,7 @@ void TestBuilds::masterKilledMidBuild()
 
 void TestBuilds::reloadAddsBuilderFolders()
 {
-    // A transfer step is not run yet: the build says so and fails.
+    // An upload of a file the worker does not have fails the step (and halts the build).
     const QJsonArray steps{shellStep(u"first"_s, u"echo one"_s),
                            QJsonObject{{u"type"_s, u"upload"_s},
                                        {u"worker_src"_s, u"out.bin"_s},
@@ -387,15 +387,15 @@ void TestBuilds::reloadAddsBuilderFolders()
     const qint64 request = force(s.master, u"later"_s);
     QTRY_VERIFY_WITH_TIMEOUT(finished(lastBuildOf(s.master, request)), BuildTimeoutMs);
     const QJsonObject build = lastBuildOf(s.master, request);
-    QCOMPARE(build.value(u"result"_s).toString(), u"exception"_s);
+    QCOMPARE(build.value(u"result"_s).toString(), u"failure"_s);
     const MasterProcess::CtlResult log = s.master.ctl(
         {u"log"_s, QString::number(qint64(build.value(u"id"_s).toDouble())), u"--json"_s});
     QCOMPARE(stepResult(log.json, u"first"_s), u"success"_s);
-    QCOMPARE(stepResult(log.json, u"upload"_s), u"exception"_s);
+    QCOMPARE(stepResult(log.json, u"upload"_s), u"failure"_s);
     QCOMPARE(stepResult(log.json, u"last"_s), u"skipped"_s);
     QVERIFY(logTexts(log.json)
                 .value(u"upload/header"_s)
-                .contains(u"step type upload is not supported yet"_s));
+                .contains(u"/later/sub/build/out.bin failed"_s));
     // The shell step ran in the builder's folder.
     QVERIFY(logTexts(log.json).value(u"first/header"_s).contains(u"/later/sub/build"_s));
 }
