@@ -1,5 +1,6 @@
 // Builds on a real buildbot-worker 3.7 attached to a real `yardmaster --headless`:
 // logs and results, max_builds, stopping, a worker lost mid-step, bad input.
+#include "support/BuildLogs.h"
 #include "support/MasterProcess.h"
 #include "support/TestConfigs.h"
 
@@ -98,26 +99,6 @@ QJsonObject lastBuildOf(const MasterProcess& m, qint64 request)
 bool finished(const QJsonObject& build)
 {
     return build.value(u"state"_s).toString() == u"finished"_s;
-}
-
-// "step/stream" -> the whole text of that log.
-QHash<QString, QString> logTexts(const QJsonObject& answer)
-{
-    QHash<QString, QString> out;
-    for (const QJsonValue& v : answer.value(u"chunks"_s).toArray()) {
-        const QJsonObject c = v.toObject();
-        out[c.value(u"step"_s).toString() + u'/' + c.value(u"stream"_s).toString()] +=
-            c.value(u"text"_s).toString();
-    }
-    return out;
-}
-
-QString stepResult(const QJsonObject& logAnswer, const QString& step)
-{
-    for (const QJsonValue& v : logAnswer.value(u"steps"_s).toArray())
-        if (v.toObject().value(u"name"_s).toString() == step)
-            return v.toObject().value(u"result"_s).toString();
-    return {};
 }
 
 bool processExists(const QString& marker)

@@ -1,5 +1,6 @@
 // File transfer steps on a real buildbot-worker 3.7 attached to a real
 // `yardmaster --headless`: 5 MB each way with checksums, maxsize, missing source.
+#include "support/BuildLogs.h"
 #include "support/MasterProcess.h"
 #include "support/TestConfigs.h"
 
@@ -42,26 +43,6 @@ QByteArray sha256Hex(const QString& path)
     QCryptographicHash h(QCryptographicHash::Sha256);
     h.addData(&f);
     return h.result().toHex();
-}
-
-// "step/stream" -> the whole text of that log.
-QHash<QString, QString> logTexts(const QJsonObject& answer)
-{
-    QHash<QString, QString> out;
-    for (const QJsonValue& v : answer.value(u"chunks"_s).toArray()) {
-        const QJsonObject c = v.toObject();
-        out[c.value(u"step"_s).toString() + u'/' + c.value(u"stream"_s).toString()] +=
-            c.value(u"text"_s).toString();
-    }
-    return out;
-}
-
-QString stepResult(const QJsonObject& logAnswer, const QString& step)
-{
-    for (const QJsonValue& v : logAnswer.value(u"steps"_s).toArray())
-        if (v.toObject().value(u"name"_s).toString() == step)
-            return v.toObject().value(u"result"_s).toString();
-    return {};
 }
 
 // The first 64-hex-digit word of `text`.

@@ -1,14 +1,13 @@
 #include "TestWorkerClient.h"
 
 #include "protocol/MsgCodec.h"
+#include "support/WsFrames.h"
 
 #include <QDeadlineTimer>
-#include <QRandomGenerator>
 
 TestWorkerClient::TestWorkerClient(QByteArray name, QByteArray password, quint16 port)
     : m_name(std::move(name)), m_password(std::move(password)), m_port(port)
-{
-}
+{}
 
 int TestWorkerClient::connectAndUpgrade(int timeoutMs)
 {
@@ -45,25 +44,7 @@ bool TestWorkerClient::fill(int timeoutMs)
 void TestWorkerClient::send(const QVariantMap& message)
 {
     const QByteArray payload = ym::codec::encodeMessage(message);
-    QByteArray frame;
-    frame.append(char(0x82));
-    const quint32 maskKey = QRandomGenerator::global()->generate();
-    if (payload.size() < 126) {
-        frame.append(char(0x80 | payload.size()));
-    } else if (payload.size() < 65536) {
-        frame.append(char(0x80 | 126));
-        frame.append(char(payload.size() >> 8));
-        frame.append(char(payload.size() & 0xff));
-    } else {
-        frame.append(char(0x80 | 127));
-        for (int i = 7; i >= 0; --i)
-            frame.append(char((quint64(payload.size()) >> (8 * i)) & 0xff));
-    }
-    const char mask[4] = {char(maskKey >> 24), char(maskKey >> 16), char(maskKey >> 8),
-                          char(maskKey)};
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
+    const QByteArray frame = ymtest::clientFrame(0x2, payload);
     m_socket.write(frame);
     m_socket.flush();
 }

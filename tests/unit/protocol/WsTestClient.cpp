@@ -31,31 +31,6 @@ QByteArray basic(const QByteArray& name, const QByteArray& password)
     return "Basic " + (name + ':' + password).toBase64();
 }
 
-QByteArray clientFrame(int opcode, const QByteArray& payload, bool fin, bool masked)
-{
-    QByteArray f;
-    f.append(char((fin ? 0x80 : 0) | opcode));
-    const quint64 n = quint64(payload.size());
-    const char maskBit = masked ? char(0x80) : char(0);
-    if (n < 126) {
-        f.append(char(maskBit | char(n)));
-    } else if (n <= 0xFFFF) {
-        f.append(char(maskBit | 126));
-        f.append(char(n >> 8));
-        f.append(char(n & 0xFF));
-    } else {
-        f.append(char(maskBit | 127));
-        for (int i = 7; i >= 0; --i)
-            f.append(char((n >> (8 * i)) & 0xFF));
-    }
-    const char mask[4] = {char(0xa1), char(0x5e), char(0x03), char(0x9c)};
-    if (masked)
-        f.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        f.append(masked ? char(payload[i] ^ mask[i % 4]) : payload[i]);
-    return f;
-}
-
 bool waitUntil(const std::function<bool()>& done, int ms)
 {
     QElapsedTimer timer;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "support/WsFrames.h"
+
 // A plain POSIX WebSocket client for the hub tests: it writes exactly the
 // bytes a test wants (masked or not, split or not) and parses what comes back.
 // While it waits it keeps the Qt event loop turning, so that a Listener on the
@@ -24,8 +26,7 @@ struct ServerFrame
 // The request buildbot-worker sends; `authorization` null: no such header.
 QByteArray upgradeRequest(const QByteArray& authorization);
 QByteArray basic(const QByteArray& name, const QByteArray& password);
-// A masked client frame.
-QByteArray clientFrame(int opcode, const QByteArray& payload, bool fin = true, bool masked = true);
+// clientFrame(): see support/WsFrames.h.
 
 // Turns the Qt event loop and waits up to `ms` for `done`.
 bool waitUntil(const std::function<bool()>& done, int ms);
