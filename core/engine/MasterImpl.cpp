@@ -121,6 +121,7 @@ QStringList Master::Impl::startListening()
     });
 
     hub = std::make_unique<ConnectionHub>(hubOptions(config.master));
+    ackContext = std::make_unique<QObject>();
     for (const WorkerConfig& w : config.workers)
         sessions.emplace(w.name, std::make_unique<WorkerSession>(w, *this));
     syncQueueWorkers();
@@ -181,7 +182,8 @@ void Master::Impl::stopAll()
     housekeeping->stop();
     emitBatch();
     recordEvent(EngineEvent::Kind::Stopped, {}, {}, QStringLiteral("master stopped"));
-    storage.reset(); // writes what is queued, closes the database, joins its thread
+    storage.reset();    // writes what is queued, closes the database, joins its thread
+    ackContext.reset(); // the answers it queued would go nowhere now
     qCInfo(lcEngine) << "master stopped";
 }
 

@@ -96,6 +96,9 @@ struct Master::Impl final : SessionHost, BuildHost
     std::unique_ptr<SecretStore> secrets;
     std::unique_ptr<Store> storage; // events now; builds, steps and logs next
     std::unique_ptr<ConnectionHub> hub;
+    // Context of the storage callbacks that answer worker updates; goes
+    // before the hub does, so no answer is sent through a dead hub.
+    std::unique_ptr<QObject> ackContext;
     QPointer<Listener> listener;
     DeadlineQueue* deadlineQueue = nullptr;
     QTimer* batchTimer = nullptr;
