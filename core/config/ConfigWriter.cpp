@@ -257,6 +257,8 @@ QByteArray serializeConfig(const MasterConfig& config)
                                   .add(keys::PingInterval, QByteArray::number(m.pingInterval))
                                   .add(keys::PingTimeout, QByteArray::number(m.pingTimeout))
                                   .add(keys::IoThreads, QByteArray::number(m.ioThreads))
+                                  .add(keys::Secrets,
+                                       scalar(MasterConfig::secretsBackendName(m.secrets)))
                                   .render(1);
     QList<QByteArray> workers;
     for (const WorkerConfig& w : config.workers)
