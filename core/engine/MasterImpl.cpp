@@ -197,7 +197,7 @@ void Master::Impl::resolveCredentials(AsyncSecretStore& store, const MasterConfi
     QList<SecretRequest> requests;
     requests.reserve(c.workers.size());
     for (const WorkerConfig& w : c.workers)
-        requests.append({w.name, w.password, QStringLiteral("worker '%1'").arg(w.name)});
+        requests.append({w.name, w.password, {}}); // the worker is named where it is reported
     resolveSecrets(store, requests, &q, std::move(next));
 }
 
@@ -219,7 +219,7 @@ QStringList Master::Impl::applyCredentials()
         }
         table->unavailable.insert(name);
         const QString why = credentials.errors.value(
-            w.name, QStringLiteral("worker '%1': password not resolved").arg(w.name));
+            w.name, QStringLiteral("its password was not resolved"));
         if (failed == 0)
             firstError = why;
         if (++failed <= MaxReported) {

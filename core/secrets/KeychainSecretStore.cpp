@@ -3,6 +3,11 @@
 #include "secrets/SecretStore.h"
 #include "util/Logging.h"
 
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QDBusVariant>
 #include <QPointer>
 #include <QTimer>
 
@@ -151,7 +156,12 @@ void KeychainSecretStore::runNext()
         break;
     case Job::Kind::Write: {
         auto* write = new QKeychain::WritePasswordJob(service);
-        write->setBinaryData(m_running->data);
+        // Text when it is UTF-8 (readable in Seahorse), else bytes (base64).
+        const QByteArray& data = m_running->data;
+        if (QString::fromUtf8(data).toUtf8() == data)
+            write->setTextData(QString::fromUtf8(data));
+        else
+            write->setBinaryData(data);
         job = write;
         break;
     }
@@ -168,7 +178,8 @@ void KeychainSecretStore::runNext()
             if (auto* read = qobject_cast<QKeychain::ReadPasswordJob*>(j))
                 outcome.data = read->binaryData();
         } else if (j->error() == QKeychain::EntryNotFound) {
-            outcome.status = Outcome::Status::NotFound;
+            checkNotFound(serial);
+            return;
         } else {
             outcome.status = Outcome::Status::Failed;
             outcome.message = failureMessage(j->error(), j->errorString());
@@ -177,6 +188,33 @@ void KeychainSecretStore::runNext()
     });
     m_timer->start(m_timeoutMs);
     job->start();
+}
+
+void KeychainSecretStore::checkNotFound(quint64 serial)
+{
+    QDBusMessage call = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.secrets"),
+        QStringLiteral("/org/freedesktop/secrets/aliases/default"),
+        QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
+    call << QStringLiteral("org.freedesktop.Secret.Collection") << QStringLiteral("Locked");
+    auto* watcher =
+        new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, serial](QDBusPendingCallWatcher* w) {
+                w->deleteLater();
+                const QDBusPendingReply<QDBusVariant> reply = *w;
+                // No such collection or no Secret Service API (e.g. KWallet's own):
+                // the entry is simply missing.
+                if (reply.isError() || !reply.value().variant().toBool()) {
+                    finish(serial, Outcome{Outcome::Status::NotFound, {}, {}});
+                    return;
+                }
+                finish(serial, Outcome{Outcome::Status::Failed,
+                                       failureMessage(QKeychain::AccessDenied,
+                                                      QStringLiteral("the default keyring is "
+                                                                     "locked")),
+                                       {}});
+            });
 }
 
 void KeychainSecretStore::finish(quint64 serial, Outcome outcome)

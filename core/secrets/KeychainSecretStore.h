@@ -28,6 +28,9 @@ namespace ym {
 //   entry "yardmaster:index" (a name no secret can have) holds the names of
 //   the secrets written through Yardmaster, one per line. write and remove
 //   update it; list reads it. Entries added by other tools are not listed.
+// - A locked keyring makes entries look missing; every "not found" is checked
+//   against the Secret Service's default collection, and reported as "locked"
+//   when it is.
 class KeychainSecretStore final : public QObject, public AsyncSecretStore
 {
     Q_OBJECT
@@ -80,6 +83,10 @@ private:
     void enqueue(Job job, bool first = false);
     void runNext();
     void finish(quint64 serial, Outcome outcome);
+    // A locked collection hides its entries: a "not found" is checked against
+    // the default collection's Locked property (an asynchronous D-Bus call)
+    // and becomes a "locked" failure when it is.
+    void checkNotFound(quint64 serial);
     // Adds or removes `name` in the index, then calls `done`. Runs before the
     // jobs queued after the operation that asks for it.
     void updateIndex(const QString& name, bool add, std::function<void()> done);
