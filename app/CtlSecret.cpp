@@ -104,8 +104,8 @@ Result<QString> backUp(const QString& path)
     const QByteArray text = original.readAll();
     QString backup = path + u".bak"_s;
     if (QFileInfo::exists(backup))
-        backup = path + u".bak-"_s +
-                 QDateTime::currentDateTime().toString(u"yyyyMMdd-hhmmss-zzz"_s);
+        backup =
+            path + u".bak-"_s + QDateTime::currentDateTime().toString(u"yyyyMMdd-hhmmss-zzz"_s);
     const int fd = ::open(QFile::encodeName(backup).constData(),
                           O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -126,8 +126,8 @@ Result<QString> backUp(const QString& path)
 class SecretCommand
 {
 public:
-    SecretCommand(MasterConfig config, QString configPath,
-                  std::unique_ptr<AsyncSecretStore> store, bool json)
+    SecretCommand(MasterConfig config, QString configPath, std::unique_ptr<AsyncSecretStore> store,
+                  bool json)
         : m_config(std::move(config)), m_configPath(std::move(configPath)),
           m_store(std::move(store)), m_json(json)
     {}
@@ -148,8 +148,7 @@ public:
         m_store->removeAsync(name, &m_context, [this, name](Result<void> r) {
             if (!r)
                 return fail(r.error().message);
-            printOut(
-                u"deleted secret %1 from %2\n"_s.arg(name, storePlace(*m_store, m_config)));
+            printOut(u"deleted secret %1 from %2\n"_s.arg(name, storePlace(*m_store, m_config)));
             finish(ExitOk);
         });
     }
@@ -197,8 +196,7 @@ public:
     {
         if (m_json)
             printOut(QString::fromUtf8(
-                QJsonDocument(QJsonObject{{u"ok"_s, false},
-                                          {u"errors"_s, QJsonArray{message}}})
+                QJsonDocument(QJsonObject{{u"ok"_s, false}, {u"errors"_s, QJsonArray{message}}})
                     .toJson(QJsonDocument::Indented)));
         printErr(u"yardmaster ctl secret: %1\n"_s.arg(message));
         finish(ExitRefused);
@@ -228,8 +226,7 @@ private:
                 if (!r || r.value() != value)
                     return fail(u"secret %1 does not read back as written%2; the config was "
                                 u"not changed"_s.arg(name, r ? QString()
-                                                             : u" ("_s + r.error().message +
-                                                                   u')'));
+                                                             : u" ("_s + r.error().message + u')'));
                 migrateNext(i + 1);
             });
         });
@@ -249,13 +246,13 @@ private:
         if (const Result<void> saved = saveConfigFile(m_config, m_configPath); !saved)
             return fail(u"%1 (the old config is unchanged; a copy is in %2)"_s.arg(
                 saved.error().message, *backup));
-        printOut(u"moved %1 plain-text password(s) into %2: %3\n"
-                 u"rewrote %4 with {\"secret\": ...} references\n"
-                 u"kept the old file as %5 (owner-only; it still holds the plain-text "
-                 u"passwords: delete it once the master runs with the new config)\n"_s
-                     .arg(m_pending.size())
-                     .arg(storePlace(*m_store, m_config), names.join(u", "_s), m_configPath,
-                          *backup));
+        printOut(
+            u"moved %1 plain-text password(s) into %2: %3\n"
+            u"rewrote %4 with {\"secret\": ...} references\n"
+            u"kept the old file as %5 (owner-only; it still holds the plain-text "
+            u"passwords: delete it once the master runs with the new config)\n"_s
+                .arg(m_pending.size())
+                .arg(storePlace(*m_store, m_config), names.join(u", "_s), m_configPath, *backup));
         printErr(u"A running master uses the new config after `yardmaster ctl reload`.\n"_s);
         finish(ExitOk);
     }
@@ -282,9 +279,9 @@ Result<SecretsBackend> chooseBackend(const MasterConfig& config, const QString& 
         return Error{u"--store must be \"keychain\" or \"directory\", not '%1'"_s.arg(storeOption)};
     if (config.master.secrets != SecretsBackend::Auto)
         return config.master.secrets;
-    const Result<QJsonObject> status = controlRequest(
-        config.effectiveControlSocket(), QJsonObject{{u"command"_s, u"status"_s}},
-        AskMasterTimeoutMs);
+    const Result<QJsonObject> status =
+        controlRequest(config.effectiveControlSocket(), QJsonObject{{u"command"_s, u"status"_s}},
+                       AskMasterTimeoutMs);
     if (status) {
         const QString used = status->value(u"secrets"_s).toString();
         if (used == u"keychain"_s)

@@ -218,8 +218,8 @@ QStringList Master::Impl::applyCredentials()
             continue;
         }
         table->unavailable.insert(name);
-        const QString why = credentials.errors.value(
-            w.name, QStringLiteral("its password was not resolved"));
+        const QString why =
+            credentials.errors.value(w.name, QStringLiteral("its password was not resolved"));
         if (failed == 0)
             firstError = why;
         if (++failed <= MaxReported) {

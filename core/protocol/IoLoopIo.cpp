@@ -144,8 +144,7 @@ void IoLoop::handshake(Link& l)
     const std::string* expected = nullptr;
     bool unavailable = false;
     if (table) {
-        const std::string key(credentials->name.constData(),
-                              std::size_t(credentials->name.size()));
+        const std::string key(credentials->name.constData(), std::size_t(credentials->name.size()));
         const auto it = table->passwords.find(key);
         if (it != table->passwords.end())
             expected = &it->second;

@@ -53,10 +53,10 @@ QString failureMessage(QKeychain::Error error, const QString& errorString)
     const bool noBus = qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS") &&
                        qEnvironmentVariableIsEmpty("DISPLAY");
     if (error == QKeychain::NoBackendAvailable || noBus ||
-        mentionsAny(detail, {u"autolaunch", u"ServiceUnknown", u"not provided by any",
-                             u"No such file or directory", u"Connection refused",
-                             u"Could not connect", u"org.freedesktop.secrets",
-                             u"no D-Bus", u"Failed to connect"})) {
+        mentionsAny(detail,
+                    {u"autolaunch", u"ServiceUnknown", u"not provided by any",
+                     u"No such file or directory", u"Connection refused", u"Could not connect",
+                     u"org.freedesktop.secrets", u"no D-Bus", u"Failed to connect"})) {
         return QStringLiteral(
                    "the OS keychain is not available: no Secret Service on the D-Bus session "
                    "bus%1 (%2). Start gnome-keyring or KWallet in this session (the master must "
@@ -236,40 +236,41 @@ void KeychainSecretStore::finish(quint64 serial, Outcome outcome)
 
 void KeychainSecretStore::updateIndex(const QString& name, bool add, std::function<void()> done)
 {
-    enqueue(
-        Job{Job::Kind::Read, indexKey(), {},
-            [this, name, add, done](const Outcome& read) {
-                if (read.status == Outcome::Status::Failed) {
-                    qCWarning(lcSecrets).noquote()
-                        << QStringLiteral("the keychain's list of secret names was not updated "
-                                          "for '%1'; `secret list` may be wrong")
-                               .arg(name);
-                    done();
-                    return;
-                }
-                QStringList names = parseIndex(read.data);
-                if (names.contains(name) == add) {
-                    done();
-                    return;
-                }
-                if (add) {
-                    names << name;
-                    names.sort();
-                } else {
-                    names.removeAll(name);
-                }
-                enqueue(Job{Job::Kind::Write, indexKey(), renderIndex(names),
-                            [name, done](const Outcome& written) {
-                                if (written.status != Outcome::Status::Ok)
-                                    qCWarning(lcSecrets).noquote()
-                                        << QStringLiteral("the keychain's list of secret names "
-                                                          "was not updated for '%1'")
-                                               .arg(name);
-                                done();
-                            }},
-                        true);
-            }},
-        true);
+    enqueue(Job{Job::Kind::Read,
+                indexKey(),
+                {},
+                [this, name, add, done](const Outcome& read) {
+                    if (read.status == Outcome::Status::Failed) {
+                        qCWarning(lcSecrets).noquote()
+                            << QStringLiteral("the keychain's list of secret names was not updated "
+                                              "for '%1'; `secret list` may be wrong")
+                                   .arg(name);
+                        done();
+                        return;
+                    }
+                    QStringList names = parseIndex(read.data);
+                    if (names.contains(name) == add) {
+                        done();
+                        return;
+                    }
+                    if (add) {
+                        names << name;
+                        names.sort();
+                    } else {
+                        names.removeAll(name);
+                    }
+                    enqueue(Job{Job::Kind::Write, indexKey(), renderIndex(names),
+                                [name, done](const Outcome& written) {
+                                    if (written.status != Outcome::Status::Ok)
+                                        qCWarning(lcSecrets).noquote()
+                                            << QStringLiteral("the keychain's list of secret names "
+                                                              "was not updated for '%1'")
+                                                   .arg(name);
+                                    done();
+                                }},
+                            true);
+                }},
+            true);
 }
 
 void KeychainSecretStore::readAsync(const QString& name, QObject* context, ReadDone done)
@@ -299,8 +300,8 @@ void KeychainSecretStore::readAsync(const QString& name, QObject* context, ReadD
                 }});
 }
 
-void KeychainSecretStore::writeAsync(const QString& name, const QByteArray& value,
-                                     QObject* context, Done done)
+void KeychainSecretStore::writeAsync(const QString& name, const QByteArray& value, QObject* context,
+                                     Done done)
 {
     auto answer = guarded(context, std::move(done));
     if (auto valid = validateSecretName(name); !valid) {
@@ -309,8 +310,8 @@ void KeychainSecretStore::writeAsync(const QString& name, const QByteArray& valu
     }
     enqueue(Job{Job::Kind::Write, name, value, [this, answer, name](const Outcome& o) {
                     if (o.status != Outcome::Status::Ok) {
-                        answer(Result<void>(Error{QStringLiteral("cannot store secret '%1': %2")
-                                                      .arg(name, o.message)}));
+                        answer(Result<void>(Error{
+                            QStringLiteral("cannot store secret '%1': %2").arg(name, o.message)}));
                         return;
                     }
                     qCInfo(lcSecrets).noquote()
@@ -346,18 +347,20 @@ void KeychainSecretStore::removeAsync(const QString& name, QObject* context, Don
                 });
                 return;
             }
-            enqueue(Job{Job::Kind::Delete, name, {},
-                        [this, answer, name, failed](const Outcome& removed) {
-                            if (removed.status == Outcome::Status::Failed) {
-                                answer(failed(removed));
-                                return;
-                            }
-                            qCInfo(lcSecrets).noquote()
-                                << QStringLiteral("removed secret %1 from the OS keychain")
-                                       .arg(name);
-                            updateIndex(name, false, [answer] { answer(Result<void>()); });
-                        }},
-                    true);
+            enqueue(
+                Job{Job::Kind::Delete,
+                    name,
+                    {},
+                    [this, answer, name, failed](const Outcome& removed) {
+                        if (removed.status == Outcome::Status::Failed) {
+                            answer(failed(removed));
+                            return;
+                        }
+                        qCInfo(lcSecrets).noquote()
+                            << QStringLiteral("removed secret %1 from the OS keychain").arg(name);
+                        updateIndex(name, false, [answer] { answer(Result<void>()); });
+                    }},
+                true);
         }});
 }
 
@@ -366,8 +369,8 @@ void KeychainSecretStore::listAsync(QObject* context, ListDone done)
     auto answer = guarded(context, std::move(done));
     enqueue(Job{Job::Kind::Read, indexKey(), {}, [answer](const Outcome& o) {
                     if (o.status == Outcome::Status::Failed) {
-                        answer(Result<QStringList>(Error{
-                            QStringLiteral("cannot list the secrets: %1").arg(o.message)}));
+                        answer(Result<QStringList>(
+                            Error{QStringLiteral("cannot list the secrets: %1").arg(o.message)}));
                         return;
                     }
                     answer(Result<QStringList>(parseIndex(o.data)));

@@ -16,8 +16,8 @@ std::unique_ptr<AsyncSecretStore> makeSecretStore(const MasterConfig& config,
     return std::make_unique<DirectorySecretStore>(config.effectiveSecretsDir());
 }
 
-void resolveSecrets(AsyncSecretStore& store, const QList<SecretRequest>& requests,
-                    QObject* context, std::function<void(ResolvedSecrets)> done)
+void resolveSecrets(AsyncSecretStore& store, const QList<SecretRequest>& requests, QObject* context,
+                    std::function<void(ResolvedSecrets)> done)
 {
     struct State
     {

@@ -39,7 +39,7 @@ struct ResolvedSecrets
 // `store` (one read per distinct name, all queued together). `done` runs once,
 // on the store's thread, when all are answered (possibly before this returns,
 // with the directory store); never when `context` is gone.
-void resolveSecrets(AsyncSecretStore& store, const QList<SecretRequest>& requests,
-                    QObject* context, std::function<void(ResolvedSecrets)> done);
+void resolveSecrets(AsyncSecretStore& store, const QList<SecretRequest>& requests, QObject* context,
+                    std::function<void(ResolvedSecrets)> done);
 
 } // namespace ym

@@ -68,8 +68,8 @@ void TestKeychainMaster::workerAttachesAndPasswordChangesOnReload()
     MasterProcess m(masterConfig({workerEntry(u"kc-bot"_s)}, keychainMaster()));
     m.setEnvironment(keyring.environment());
 
-    MasterProcess::CtlResult r = m.ctlWithInput({u"secret"_s, u"set"_s, u"worker/kc-bot"_s},
-                                                oldPw + '\n');
+    MasterProcess::CtlResult r =
+        m.ctlWithInput({u"secret"_s, u"set"_s, u"worker/kc-bot"_s}, oldPw + '\n');
     ctlOutputs << output(r);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.contains("stored secret worker/kc-bot in the OS keychain"));
@@ -202,7 +202,9 @@ void TestKeychainMaster::failsClosed()
 void TestKeychainMaster::migrateThreePlainPasswords()
 {
     const QStringList names{u"kc-mig-a"_s, u"kc-mig-b"_s, u"kc-mig-c"_s};
-    const auto valueOf = [](const QString& name) { return "Plain-Pw-" + name.toUtf8(); };
+    const auto valueOf = [](const QString& name) {
+        return "Plain-Pw-" + name.toUtf8();
+    };
     QJsonArray workers;
     for (const QString& n : names)
         workers.append(QJsonObject{{u"name"_s, n}, {u"password"_s, QString::fromUtf8(valueOf(n))}});
@@ -213,7 +215,8 @@ void TestKeychainMaster::migrateThreePlainPasswords()
 
     const auto r = m.ctl({u"secret"_s, u"migrate"_s});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QVERIFY2(r.out.contains("moved 3 plain-text password(s) into the OS keychain"), r.out.constData());
+    QVERIFY2(r.out.contains("moved 3 plain-text password(s) into the OS keychain"),
+             r.out.constData());
     for (const QString& n : names) {
         QVERIFY(!r.out.contains(valueOf(n)) && !r.err.contains(valueOf(n)));
         QCOMPARE(keyring.lookup(u"worker/"_s + n), std::optional<QByteArray>(valueOf(n)));
@@ -223,7 +226,8 @@ void TestKeychainMaster::migrateThreePlainPasswords()
     QFile config(m.configPath());
     QVERIFY(config.open(QIODevice::ReadOnly));
     const QByteArray text = config.readAll();
-    const QJsonArray rewritten = QJsonDocument::fromJson(text).object().value(u"workers"_s).toArray();
+    const QJsonArray rewritten =
+        QJsonDocument::fromJson(text).object().value(u"workers"_s).toArray();
     QCOMPARE(rewritten.size(), 3);
     for (qsizetype i = 0; i < 3; ++i) {
         const QJsonObject w = rewritten.at(i).toObject();
@@ -234,9 +238,8 @@ void TestKeychainMaster::migrateThreePlainPasswords()
     QCOMPARE(QFileInfo(m.configPath()).permissions() & 0x0077, QFileDevice::Permissions());
     const QString backup = m.configPath() + u".bak"_s;
     QVERIFY(QFileInfo::exists(backup));
-    QCOMPARE(QFileInfo(backup).permissions(),
-             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser |
-                 QFileDevice::WriteUser);
+    QCOMPARE(QFileInfo(backup).permissions(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                  QFileDevice::ReadUser | QFileDevice::WriteUser);
     QFile old(backup);
     QVERIFY(old.open(QIODevice::ReadOnly));
     QVERIFY(old.readAll().contains(valueOf(names.at(0))));
@@ -266,10 +269,10 @@ void TestKeychainMaster::migrateThreePlainPasswords()
 
 void TestKeychainMaster::directoryStoreCommands()
 {
-    MasterProcess m(masterConfig(
-        {workerEntry(u"dir-bot"_s),
-         QJsonObject{{u"name"_s, u"dir-plain"_s}, {u"password"_s, u"dir-Plain-Pw-7"_s}}},
-        {{u"secrets"_s, u"directory"_s}}));
+    MasterProcess m(
+        masterConfig({workerEntry(u"dir-bot"_s), QJsonObject{{u"name"_s, u"dir-plain"_s},
+                                                             {u"password"_s, u"dir-Plain-Pw-7"_s}}},
+                     {{u"secrets"_s, u"directory"_s}}));
     const auto set = m.ctlWithInput({u"secret"_s, u"set"_s, u"worker/dir-bot"_s}, "dir-Pw-5\n");
     QVERIFY2(set.exitCode == 0, set.err.constData());
     QFile file(m.secretsDir() + u"/worker/dir-bot"_s);
@@ -279,8 +282,7 @@ void TestKeychainMaster::directoryStoreCommands()
 
     const auto migrate = m.ctl({u"secret"_s, u"migrate"_s});
     QVERIFY2(migrate.exitCode == 0, migrate.err.constData());
-    QCOMPARE(m.ctl({u"secret"_s, u"list"_s}).out,
-             QByteArray("worker/dir-bot\nworker/dir-plain\n"));
+    QCOMPARE(m.ctl({u"secret"_s, u"list"_s}).out, QByteArray("worker/dir-bot\nworker/dir-plain\n"));
     QVERIFY(m.start());
     BuildbotWorker w(u"dir-plain"_s, "dir-Plain-Pw-7", m.port());
     QVERIFY(w.create());

@@ -198,9 +198,8 @@ void TestKeychainStore::noAnswerAfterContextIsGone()
     bool called = false;
     {
         QObject shortLived;
-        m_store->readAsync(u"worker/kc-gone"_s, &shortLived, [&called](Result<QByteArray>) {
-            called = true;
-        });
+        m_store->readAsync(u"worker/kc-gone"_s, &shortLived,
+                           [&called](Result<QByteArray>) { called = true; });
     }
     // A later job on the same queue has finished, so the first one has too.
     QCOMPARE(read(u"worker/kc-gone"_s).value(), QByteArray("kc-gone-Value"));

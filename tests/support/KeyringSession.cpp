@@ -71,8 +71,7 @@ QString KeyringSession::busAddress() const
 QStringList KeyringSession::environment() const
 {
     return {u"DBUS_SESSION_BUS_ADDRESS="_s + m_address, u"HOME="_s + home(),
-            u"XDG_RUNTIME_DIR="_s + m_tmp.filePath(u"run"_s), u"-DISPLAY"_s,
-            u"-WAYLAND_DISPLAY"_s};
+            u"XDG_RUNTIME_DIR="_s + m_tmp.filePath(u"run"_s), u"-DISPLAY"_s, u"-WAYLAND_DISPLAY"_s};
 }
 
 QProcessEnvironment KeyringSession::processEnvironment() const
@@ -105,8 +104,7 @@ bool KeyringSession::start(Keyring keyring)
 {
     const QString config = m_tmp.filePath(u"bus.conf"_s);
     QFile f(config);
-    if (!f.open(QIODevice::WriteOnly) ||
-        f.write(busConfig(m_tmp.filePath(u"bus"_s)).toUtf8()) < 0)
+    if (!f.open(QIODevice::WriteOnly) || f.write(busConfig(m_tmp.filePath(u"bus"_s)).toUtf8()) < 0)
         return false;
     f.close();
 
@@ -156,8 +154,7 @@ void KeyringSession::stop()
     stopProcess(m_bus);
 }
 
-bool KeyringSession::runTool(const QString& program, const QStringList& args,
-                             QByteArray* out) const
+bool KeyringSession::runTool(const QString& program, const QStringList& args, QByteArray* out) const
 {
     QProcess p;
     p.setProcessEnvironment(processEnvironment());
@@ -205,8 +202,8 @@ bool KeyringSession::lock()
 std::optional<QByteArray> KeyringSession::lookup(const QString& key) const
 {
     QByteArray out;
-    if (!runTool(u"secret-tool"_s,
-                 {u"lookup"_s, u"server"_s, u"yardmaster"_s, u"user"_s, key}, &out))
+    if (!runTool(u"secret-tool"_s, {u"lookup"_s, u"server"_s, u"yardmaster"_s, u"user"_s, key},
+                 &out))
         return std::nullopt;
     return out;
 }

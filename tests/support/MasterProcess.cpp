@@ -274,7 +274,7 @@ MasterProcess::CtlResult MasterProcess::ctl(const QStringList& args, int timeout
 }
 
 MasterProcess::CtlResult MasterProcess::ctlWithInput(const QStringList& args,
-                                                    const QByteArray& input, int timeoutMs) const
+                                                     const QByteArray& input, int timeoutMs) const
 {
     return d->runCtl(QStringList{u"ctl"_s, u"--config"_s, configPath()} + args, timeoutMs, &input);
 }
@@ -290,7 +290,7 @@ QString MasterProcess::controlSocket() const
 }
 
 MasterProcess::CtlResult MasterProcess::Impl::runCtl(const QStringList& args, int timeoutMs,
-                                                    const QByteArray* input) const
+                                                     const QByteArray* input) const
 {
     CtlResult r;
     QProcess p;

@@ -73,8 +73,8 @@ void TestSecretsBackend::roundTrip()
         MasterConfig c;
         c.master.secrets = b;
         const QByteArray text = serializeConfig(c);
-        QVERIFY(text.contains("\"secrets\": \"" +
-                              MasterConfig::secretsBackendName(b).toUtf8() + '"'));
+        QVERIFY(
+            text.contains("\"secrets\": \"" + MasterConfig::secretsBackendName(b).toUtf8() + '"'));
         const ConfigLoadResult back = parseConfig(text, u"saved.json"_s);
         QVERIFY(back.ok());
         QCOMPARE(int(back.config->master.secrets), int(b));
@@ -150,7 +150,8 @@ void TestSecretsBackend::resolveWithDirectoryStore()
     QCOMPARE(resolved->values.value(u"a"_s), QByteArray("dir-shared-Pw"));
     QCOMPARE(resolved->values.value(u"b"_s), QByteArray("dir-shared-Pw"));
     QCOMPARE(resolved->values.value(u"e"_s), QByteArray("dir-env-Pw"));
-    QVERIFY(resolved->errors.value(u"c"_s).startsWith(u"worker 'c': secret 'worker/missing' not found"_s));
+    QVERIFY(resolved->errors.value(u"c"_s).startsWith(
+        u"worker 'c': secret 'worker/missing' not found"_s));
     QCOMPARE(resolved->errors.value(u"d"_s), u"worker 'd': secret 'worker/empty' is empty"_s);
     QCOMPARE(resolved->values.size() + resolved->errors.size(), requests.size());
 }
