@@ -22,6 +22,7 @@ struct EngineEvent
         ConfigRejected,
         Started,
         Stopped,
+        SecretError, // a worker's password could not be resolved (secret store errors)
     };
 
     QDateTime time; // UTC

@@ -8,7 +8,8 @@
 #include "engine/WorkerSession.h"
 #include "protocol/ConnectionHub.h"
 #include "protocol/Listener.h"
-#include "secrets/SecretStore.h"
+#include "secrets/AsyncSecretStore.h"
+#include "secrets/SecretResolver.h"
 #include "storage/Store.h"
 
 #include <QPointer>
@@ -37,7 +38,15 @@ struct Master::Impl final : SessionHost, BuildHost
     // listening) once the engine is ready. Runs on the engine thread.
     void start(std::function<void(const QStringList&)> done);
     QStringList startListening();
-    Result<ReloadReport> reload();
+    // Re-reads the config, resolves its secrets (asynchronously with the
+    // keychain), then applies it. `done` may run before this returns (the
+    // directory store answers at once). A reload asked for while one resolves
+    // runs after it.
+    void reload(std::function<void(Result<ReloadReport>)> done);
+    Result<ReloadReport> applyReload(const MasterConfig& next, QStringList warnings);
+    // Resolves the passwords of `c`'s workers through `store`, then `next`.
+    void resolveCredentials(AsyncSecretStore& store, const MasterConfig& c,
+                            std::function<void(ResolvedSecrets)> next);
     void stopAll();
     QList<WorkerState> snapshots() const;
 
@@ -87,13 +96,17 @@ struct Master::Impl final : SessionHost, BuildHost
     void attachLink(WorkerSession& session, std::unique_ptr<Link> link);
 
     // Config
-    QStringList applyCredentials(); // returns warnings
+    QStringList applyCredentials(); // from `credentials`; returns warnings
     void emitBatch();
 
     Master& q;
     QString configPath;
     MasterConfig config;
-    std::unique_ptr<SecretStore> secrets;
+    std::unique_ptr<AsyncSecretStore> secrets;
+    SecretsBackend autoSecrets = SecretsBackend::Directory; // what master.secrets "auto" means
+    ResolvedSecrets credentials; // the resolved passwords logins are checked against
+    bool reloading = false;
+    std::vector<std::function<void(Result<ReloadReport>)>> reloadWaiters;
     std::unique_ptr<Store> storage; // events now; builds, steps and logs next
     std::unique_ptr<ConnectionHub> hub;
     // Context of the storage callbacks that answer worker updates; goes
