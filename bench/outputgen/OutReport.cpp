@@ -62,15 +62,18 @@ void Report::masterSample(const ProcSample& s)
         m_rssStream = std::max(m_rssStream, s.rssKb);
 }
 
-void Report::streamStart(double selfCpuS)
+void Report::streamStart(double selfCpuS, std::map<std::string, double> threads)
 {
+    m_threadsStart = std::move(threads);
     m_startNs = monoNs();
     m_cpuStart = m_last.cpuS;
     m_selfStart = selfCpuS;
 }
 
-void Report::stored(int64_t nowNs, double selfCpuS)
+void Report::stored(int64_t nowNs, double selfCpuS, const std::map<std::string, double>& threads)
 {
+    for (const auto& [name, cpu] : threads)
+        m_threadsStream[name] = cpu - m_threadsStart[name];
     m_storedNs = nowNs;
     m_selfStored = selfCpuS;
     m_cpuStored = m_last.cpuS;
@@ -108,6 +111,9 @@ void Report::finish(const OutDriver& driver, bool completed, int64_t lastStoredN
             l.push_back(v - ka);
         return distribution(l);
     };
+    QJsonObject threadsJson;
+    for (const auto& [name, cpu] : m_threadsStream)
+        threadsJson.insert(QString::fromStdString(name), round3(cpu));
     m_passed = completed && check.ok && check.bytes == c.bytesSent && check.lines == c.linesSent &&
                success == m_opts.workers && c.errorResponses == 0 && c.disconnects == 0;
     m_json = QJsonObject{
@@ -144,6 +150,7 @@ void Report::finish(const OutDriver& driver, bool completed, int64_t lastStoredN
                      {key("rss_kb_start"), double(m_rssStart)},
                      {key("rss_kb_peak_streaming"), double(m_rssStream)},
                      {key("rss_kb_peak"), double(m_rssPeak)}}},
+        {key("master_threads_cpu_s_streaming"), threadsJson},
         {key("generator_cpu_s_streaming"), round3(m_selfStored - m_selfStart)},
         {key("passed"), m_passed},
     };
@@ -216,6 +223,13 @@ std::string Report::summary() const
     s += "  master CPU while streaming: " + num("master", "cpu_pct_streaming") +
          " % of a core; RSS start " + num("master", "rss_kb_start") + " kB, peak " +
          num("master", "rss_kb_peak") + " kB\n";
+    s += "  master threads' CPU while streaming (s):";
+    for (const auto& [name, cpu] : m_threadsStream) {
+        char b[96];
+        std::snprintf(b, sizeof b, " %s %.2f", name.c_str(), cpu);
+        s += b;
+    }
+    s += "\n";
     s += "  generator CPU while streaming: " + num(nullptr, "generator_cpu_s_streaming") + " s\n";
     const QJsonObject st = j.value(key("stored")).toObject();
     s += "  stored: " + std::to_string(qint64(st.value(key("bytes")).toDouble())) + " bytes, " +

@@ -25,8 +25,8 @@ public:
     Report(const Options& opts, std::string dir) : m_opts(opts), m_dir(std::move(dir)) {}
 
     void masterSample(const ProcSample& s);
-    void streamStart(double selfCpuS);
-    void stored(int64_t nowNs, double selfCpuS);
+    void streamStart(double selfCpuS, std::map<std::string, double> threads);
+    void stored(int64_t nowNs, double selfCpuS, const std::map<std::string, double>& threads);
     void finish(const OutDriver& driver, bool completed, int64_t lastStoredNs,
                 const DbProbe::Check& check, const std::map<std::string, std::string>& results);
     void sigterm(double seconds) { m_sigtermS = seconds; }
@@ -55,6 +55,7 @@ private:
     int64_t m_dbBytes = 0;
     std::vector<double> m_followLagMs;
     QJsonObject m_follow;
+    std::map<std::string, double> m_threadsStart, m_threadsStream;
 };
 
 // `yardmaster ctl log BUILD --follow` as a child: checks that it prints every

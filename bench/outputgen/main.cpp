@@ -6,6 +6,7 @@
 #include "OutReport.h"
 #include "OutputLines.h"
 #include "Spawn.h"
+#include "ThreadCpu.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -250,7 +251,7 @@ int main(int argc, char** argv)
     // Streaming: until every line is stored and every build has finished.
     lastSample = 0;
     sample(monoNs());
-    report.streamStart(cpuSelfS());
+    report.streamStart(cpuSelfS(), threadCpu(master));
     driver.setStreamingPhase(true);
     driver.startStreaming();
     int64_t lastPoll = 0, lastStoredNs = 0;
@@ -262,7 +263,9 @@ int main(int argc, char** argv)
                 db.poll();
                 if (!lastStoredNs && db.storedLines() >= driver.totalLines()) {
                     lastStoredNs = now;
-                    report.stored(now, cpuSelfS());
+                    lastSample = 0;
+                    sample(now);
+                    report.stored(now, cpuSelfS(), threadCpu(master));
                     driver.setStreamingPhase(false);
                 }
                 if (lastStoredNs)
