@@ -3,6 +3,7 @@
 #include "OutDriver.h"
 #include "OutputLines.h"
 #include "Spawn.h"
+#include "ThreadCpu.h"
 
 #include <QJsonDocument>
 
@@ -65,6 +66,7 @@ void Report::masterSample(const ProcSample& s)
 void Report::streamStart(double selfCpuS, std::map<std::string, double> threads)
 {
     m_threadsStart = std::move(threads);
+    m_machineStart = machineBusyS();
     m_startNs = monoNs();
     m_cpuStart = m_last.cpuS;
     m_selfStart = selfCpuS;
@@ -75,6 +77,7 @@ void Report::stored(int64_t nowNs, double selfCpuS, const std::map<std::string, 
     for (const auto& [name, cpu] : threads)
         m_threadsStream[name] = cpu - m_threadsStart[name];
     m_storedNs = nowNs;
+    m_machineStored = machineBusyS();
     m_selfStored = selfCpuS;
     m_cpuStored = m_last.cpuS;
 }
@@ -151,6 +154,12 @@ void Report::finish(const OutDriver& driver, bool completed, int64_t lastStoredN
                      {key("rss_kb_peak_streaming"), double(m_rssStream)},
                      {key("rss_kb_peak"), double(m_rssPeak)}}},
         {key("master_threads_cpu_s_streaming"), threadsJson},
+        {key("other_processes_cores_streaming"),
+         wall > 0
+             ? round3(std::max(0.0, (m_machineStored - m_machineStart) -
+                                        (m_cpuStored - m_cpuStart) - (m_selfStored - m_selfStart)) /
+                      wall)
+             : QJsonValue()},
         {key("generator_cpu_s_streaming"), round3(m_selfStored - m_selfStart)},
         {key("passed"), m_passed},
     };
@@ -230,7 +239,9 @@ std::string Report::summary() const
         s += b;
     }
     s += "\n";
-    s += "  generator CPU while streaming: " + num(nullptr, "generator_cpu_s_streaming") + " s\n";
+    s += "  generator CPU while streaming: " + num(nullptr, "generator_cpu_s_streaming") +
+         " s; other processes on the machine: " + num(nullptr, "other_processes_cores_streaming") +
+         " cores\n";
     const QJsonObject st = j.value(key("stored")).toObject();
     s += "  stored: " + std::to_string(qint64(st.value(key("bytes")).toDouble())) + " bytes, " +
          (st.value(key("verified")).toBool()

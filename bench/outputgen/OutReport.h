@@ -50,6 +50,7 @@ private:
     ProcSample m_last;
     long m_rssStart = 0, m_rssPeak = 0, m_rssStream = 0;
     double m_cpuStart = 0, m_cpuStored = 0, m_selfStart = 0, m_selfStored = 0;
+    double m_machineStart = 0, m_machineStored = 0;
     int64_t m_startNs = 0, m_storedNs = 0;
     double m_sigtermS = 0;
     int64_t m_dbBytes = 0;

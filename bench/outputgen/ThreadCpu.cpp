@@ -49,4 +49,16 @@ std::map<std::string, double> threadCpu(pid_t pid)
     return out;
 }
 
+double machineBusyS()
+{
+    static const double ticks = double(sysconf(_SC_CLK_TCK));
+    std::ifstream f("/proc/stat");
+    std::string cpu;
+    f >> cpu; // "cpu": user nice system idle iowait irq softirq steal ...
+    double busy = 0, v = 0;
+    for (int i = 0; i < 8 && (f >> v); ++i)
+        busy += (i == 3 || i == 4) ? 0 : v;
+    return busy / ticks;
+}
+
 } // namespace ymbench::out

@@ -11,4 +11,8 @@ namespace ymbench::out {
 // the storage thread).
 std::map<std::string, double> threadCpu(pid_t pid);
 
+// CPU seconds the whole machine spent busy (all cores, all processes) since
+// boot, from /proc/stat: the other jobs' share of a run is the difference.
+double machineBusyS();
+
 } // namespace ymbench::out
