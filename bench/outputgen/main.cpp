@@ -266,7 +266,6 @@ int main(int argc, char** argv)
                     lastSample = 0;
                     sample(now);
                     report.stored(now, cpuSelfS(), threadCpu(master));
-                    driver.setStreamingPhase(false);
                 }
                 if (lastStoredNs)
                     finished = db.finishedBuilds();
@@ -275,9 +274,9 @@ int main(int argc, char** argv)
                    driver.completesAcked() >= opts.workers;
         },
         opts.rate > 0 ? 2 : 20);
-    driver.setStreamingPhase(false);
     if (opts.follow)
         runUntil([&](int64_t) { return follower.finished(); }, 20);
+    driver.setStreamingPhase(false);
     if (opts.follow) {
         driver.unwatch(follower.fd());
         follower.stop();
