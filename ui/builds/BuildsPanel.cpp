@@ -74,6 +74,22 @@ BuildsPanel::BuildsPanel(Master* master, QWidget* parent) : QWidget(parent), m_m
     m_buildsView = makeTable(m_buildsProxy, this);
     m_buildsView->setObjectName(u"builds"_s);
     m_buildsView->sortByColumn(BuildsModel::Requested, Qt::DescendingOrder);
+    const QFontMetrics fm = fontMetrics();
+    const int timeWidth = fm.horizontalAdvance(u"2026-12-31 23:59:59"_s) + 16;
+    const QList<std::pair<int, int>> buildWidths{
+        {BuildsModel::Builder, fm.horizontalAdvance(u"nightly-build"_s)},
+        {BuildsModel::Number, fm.horizontalAdvance(u"Number"_s) + 16},
+        {BuildsModel::Worker, fm.horizontalAdvance(u"worker-name"_s)},
+        {BuildsModel::Status, fm.horizontalAdvance(u"cancelled"_s) + 24},
+        {BuildsModel::Requested, timeWidth},
+        {BuildsModel::Started, timeWidth},
+        {BuildsModel::Duration, fm.horizontalAdvance(u"59 min 59 s"_s) + 16},
+        {BuildsModel::Step, fm.horizontalAdvance(u"compile-all"_s)}};
+    for (const auto& [column, width] : buildWidths)
+        m_buildsView->setColumnWidth(column, width);
+    m_buildersView->setColumnWidth(BuildersModel::Name, fm.horizontalAdvance(u"nightly-build"_s));
+    m_buildersView->setColumnWidth(BuildersModel::Workers, fm.horizontalAdvance(u"worker-name"_s));
+    m_buildersView->setColumnWidth(BuildersModel::Steps, fm.horizontalAdvance(u"Steps"_s) + 24);
 
     m_forceAction = new QAction(tr("&Force build…"), this);
     m_forceAction->setObjectName(u"forceBuild"_s);

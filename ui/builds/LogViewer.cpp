@@ -1,6 +1,7 @@
 #include "builds/LogViewer.h"
 
 #include "builds/BuildText.h"
+#include "builds/LogLines.h"
 #include "engine/Master.h"
 
 #include <QCheckBox>
@@ -298,8 +299,9 @@ void LogViewer::appendChunks(const QList<storage::LogChunkRecord>& chunks)
     QTextCursor cursor(m_text->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
+    for (const LogRun& run : interleaveByTime(chunks))
+        cursor.insertText(run.text, formatFor(run.stream));
     for (const storage::LogChunkRecord& c : chunks) {
-        cursor.insertText(c.text, formatFor(c.stream));
         m_lastChunk = std::max(m_lastChunk, c.id);
         m_linesShown += c.lineCount;
     }
