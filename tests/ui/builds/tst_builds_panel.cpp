@@ -19,6 +19,7 @@
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void forcedBuildRunsAndShowsItsLog();
     void stopFromTheLogViewer();
     void refusalIsShown();
+    void longLogKeepsItsEnd();
     void screenshot();
     void laterPanelLoadsHistory();
 
@@ -130,6 +132,7 @@ void TestBuildsPanel::initTestCase()
                                                u"sleep 0.2; echo more-stdout"_s),
                              shell(u"bye"_s, u"echo second-step-done"_s)}),
         builder(u"sleeper"_s, {shell(u"nap"_s, u"echo sleeping-now; sleep 300"_s)}),
+        builder(u"chatty"_s, {shell(u"count"_s, u"seq 1 25000"_s)}),
         builder(u"broken"_s,
                 {shell(u"compile"_s, u"echo compiling; "
                                      u"echo 'main.c:3: error: expected ;' >&2; exit 1"_s)})};
@@ -200,7 +203,7 @@ void TestBuildsPanel::cleanupTestCase()
 void TestBuildsPanel::buildersAreListed()
 {
     auto* builders = m_panel->buildersModel();
-    QTRY_COMPARE_WITH_TIMEOUT(builders->rowCount(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(builders->rowCount(), 4, 10000);
     const int hello = builders->rowOf(u"hello"_s);
     QVERIFY(hello >= 0);
     QCOMPARE(builders->builder(hello).steps, (QStringList{u"greet"_s, u"bye"_s}));
@@ -309,6 +312,26 @@ void TestBuildsPanel::refusalIsShown()
     QVERIFY(m_panel->message().contains(QString::number(m_helloBuild.id)));
 }
 
+void TestBuildsPanel::longLogKeepsItsEnd()
+{
+    ForceBuildDialog* dialog = m_panel->openForceBuildDialog(u"chatty"_s);
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    BuildsModel* builds = m_panel->buildsModel();
+    QTRY_COMPARE_WITH_TIMEOUT(newestOf(*builds, u"chatty"_s).state, BuildInfo::State::Finished,
+                              BuildTimeoutMs);
+    QCOMPARE(newestOf(*builds, u"chatty"_s).result, u"success"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(log()->build().id, newestOf(*builds, u"chatty"_s).id, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(log()->logText().contains(u"\n25000\n"_s), 60000);
+    // Only the newest MaxLines lines are kept, and the view says so.
+    QVERIFY(logText()->document()->blockCount() <= LogViewer::MaxLines + 1);
+    const QString text = log()->logText();
+    QVERIFY(!text.contains(u"\n4999\n"_s));
+    QVERIFY(text.contains(u"\n5001\n"_s) || text.contains(u"\n6000\n"_s));
+    auto* status = log()->findChild<QLabel*>(u"status"_s);
+    QVERIFY(status->isVisible());
+    QVERIFY(status->text().contains(QString::number(LogViewer::MaxLines)));
+}
+
 void TestBuildsPanel::screenshot()
 {
     // A failed build too, so the list shows a few results in their colours.
@@ -350,7 +373,7 @@ void TestBuildsPanel::laterPanelLoadsHistory()
     QCOMPARE(hello.state, BuildInfo::State::Finished);
     QCOMPARE(hello.result, u"success"_s);
     QCOMPARE(hello.number, m_helloBuild.number);
-    QTRY_COMPARE_WITH_TIMEOUT(later.buildersModel()->rowCount(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(later.buildersModel()->rowCount(), 4, 10000);
     QCOMPARE(later.buildersModel()->lastBuild(u"hello"_s).result, u"success"_s);
     // Its log viewer reads the finished build's log at once.
     later.selectBuild(m_helloBuild.id);
