@@ -14,7 +14,7 @@ namespace ym::ui {
 // viewer agree).
 class BuildText final
 {
-    Q_DECLARE_TR_FUNCTIONS(BuildText)
+    Q_DECLARE_TR_FUNCTIONS(ym::ui::BuildText)
 
 public:
     BuildText() = delete;
