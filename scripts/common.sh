@@ -8,11 +8,12 @@ YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
 # To run its tests: the real Buildbot worker (3.7) they attach, and Buildbot's
 # master (3.7) for the side-by-side benchmark smoke test.
 YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot)
-# Offscreen GUI tests render text (screenshots): a font.
-YM_TEST_PACKAGES+=(fonts-dejavu-core)
 
 YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 YM_BUILD_DIR="${YM_BUILD_DIR:-$YM_ROOT/build}"
+
+# Offscreen GUI tests render text (screenshots): a font.
+YM_TEST_PACKAGES+=(fonts-dejavu-core)
 
 # Installs the packages that are not installed yet (apt-get; root or sudo).
 ym_install_packages() {
