@@ -14,6 +14,9 @@ YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot
 YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 YM_BUILD_DIR="${YM_BUILD_DIR:-$YM_ROOT/build}"
 
+# Offscreen GUI tests render text (screenshots): a font.
+YM_TEST_PACKAGES+=(fonts-dejavu-core)
+
 # Installs the packages that are not installed yet (apt-get; root or sudo).
 ym_install_packages() {
     local missing=() pkg

@@ -2,6 +2,7 @@
 #include "control/ControlServer.h"
 
 #include "engine/Master.h"
+#include "engine/MasterViews.h"
 #include "storage/Store.h"
 #include "util/Logging.h"
 
@@ -29,26 +30,6 @@ QJsonObject failed(const QString& error)
 QJsonValue msOrNull(qint64 ms)
 {
     return ms ? QJsonValue(double(ms)) : QJsonValue();
-}
-
-BuildInfo fromRecord(const storage::BuildRecord& r)
-{
-    BuildInfo i;
-    i.id = r.id;
-    i.requestId = r.requestId;
-    i.builder = r.builder;
-    i.number = r.number;
-    i.worker = r.worker;
-    i.state = r.result.isEmpty() ? BuildInfo::State::Running : BuildInfo::State::Finished;
-    i.result = r.result;
-    i.reason = r.reason;
-    auto time = [](qint64 ms) {
-        return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC) : QDateTime();
-    };
-    i.requested = time(r.requestedMs);
-    i.started = time(r.startedMs);
-    i.finished = time(r.finishedMs);
-    return i;
 }
 
 // A positive integer id from a JSON number or numeric string, else 0.
@@ -107,7 +88,7 @@ void ControlServer::builds(const QJsonObject& request, const Answer& answer)
                                    running.insert(b.id, b);
                            QJsonArray list;
                            for (const storage::BuildRecord& rec : r.value()) {
-                               BuildInfo info = fromRecord(rec);
+                               BuildInfo info = buildInfoFromRecord(rec);
                                if (running.contains(rec.id))
                                    info = running.value(rec.id);
                                list.append(info.toJson());

@@ -17,6 +17,7 @@ Master::Master(QString configPath, QObject* parent)
     qRegisterMetaType<QList<ym::WorkerState>>();
     qRegisterMetaType<ym::EngineEvent>();
     qRegisterMetaType<ym::BuildInfo>();
+    qRegisterMetaType<QList<ym::BuilderInfo>>();
 }
 
 Master::~Master()
@@ -118,7 +119,11 @@ void Master::requestStop(qint64 buildId, const QString& reason)
 void Master::start()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    d->start([this](const QStringList& errors) { Q_EMIT started(errors.isEmpty(), errors); });
+    d->start([this](const QStringList& errors) {
+        if (errors.isEmpty())
+            Q_EMIT buildersChanged(BuilderInfo::fromConfigs(d->config.builders));
+        Q_EMIT started(errors.isEmpty(), errors);
+    });
 }
 
 void Master::reload()

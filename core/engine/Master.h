@@ -2,8 +2,10 @@
 
 #include "config/MasterConfig.h"
 #include "engine/BuildInfo.h"
+#include "engine/BuilderInfo.h"
 #include "engine/EngineEvent.h"
 #include "engine/WorkerState.h"
+#include "storage/StorageRecords.h"
 #include "util/Result.h"
 
 #include <QList>
@@ -75,6 +77,21 @@ public:
     // The database (for reads by the control server); null when not running.
     Store* store() const;
 
+    // --- any thread (MasterViews.cpp): reads for the GUI. `done` runs on
+    // `context`'s thread (never when `context` is destroyed first); neither the
+    // caller nor the engine thread waits. A read while the master is not
+    // running answers with an error (readBuilders: an empty list). ---
+    void readBuilders(QObject* context, std::function<void(QList<BuilderInfo>)> done);
+    // The newest `limit` stored builds (oldest first; running ones as the
+    // engine sees them now), then the queued requests in queue order.
+    void readBuilds(int limit, QObject* context,
+                    std::function<void(Result<QList<BuildInfo>>)> done);
+    void readSteps(qint64 buildId, QObject* context,
+                   std::function<void(Result<QList<storage::StepRecord>>)> done);
+    // Log chunks of a step with id > afterChunkId, in order, at most `limit`.
+    void readLog(qint64 stepId, qint64 afterChunkId, int limit, QObject* context,
+                 std::function<void(Result<QList<storage::LogChunkRecord>>)> done);
+
 public Q_SLOTS:
     // Loads the config, resolves secrets, starts the I/O threads and listens.
     // Emits started().
@@ -98,6 +115,8 @@ Q_SIGNALS:
     // A build was queued, started, changed step or finished.
     void buildChanged(const ym::BuildInfo& build);
     void buildRequestFailed(const QString& error);
+    // The configured builders, after start() and after every reload.
+    void buildersChanged(const QList<ym::BuilderInfo>& builders);
     void stopped();
 
 private:

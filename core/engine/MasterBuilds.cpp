@@ -327,6 +327,7 @@ void Master::Impl::applyBuilders(const QList<BuilderConfig>& old)
         }
         session->makeDirs(dirs);
     }
+    Q_EMIT q.buildersChanged(BuilderInfo::fromConfigs(config.builders));
     scheduleAssign();
 }
 
