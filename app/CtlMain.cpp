@@ -327,8 +327,60 @@ int followLog(const QString& socketPath, QJsonObject request, int timeoutMs)
         if (answer.value(u"finished"_s).toBool())
             return ExitOk;
         request.insert(u"after"_s, answer.value(u"last_chunk"_s));
-        QThread::msleep(500);
+        if (!answer.value(u"more"_s).toBool()) // caught up: wait for new output
+            QThread::msleep(500);
     }
+}
+
+// `ctl log` without --follow: the master answers in pages of a few MB
+// ("more": true); fetch them all. Plain text is printed page by page;
+// --json prints one answer with every chunk.
+int fetchLog(const QString& socketPath, QJsonObject request, int timeoutMs, bool json)
+{
+    int lastStep = -1;
+    QJsonObject merged;
+    for (;;) {
+        const Result<QJsonObject> result = controlRequest(socketPath, request, timeoutMs);
+        if (!result.ok()) {
+            printErr(u"yardmaster ctl: %1\n"_s.arg(result.error().message));
+            return ExitUnreachable;
+        }
+        QJsonObject answer = result.value();
+        if (!answer.value(u"ok"_s).toBool()) {
+            if (json) {
+                printOut(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Indented)));
+                return ExitRefused;
+            }
+            printErr(u"yardmaster ctl log: the master refused:\n"_s);
+            for (const QJsonValue& error : answer.value(u"errors"_s).toArray())
+                printErr(error.toString() + u'\n');
+            return ExitRefused;
+        }
+        const bool more = answer.value(u"more"_s).toBool();
+        if (json) {
+            if (merged.isEmpty()) {
+                merged = answer;
+            } else {
+                QJsonArray chunks = merged.value(u"chunks"_s).toArray();
+                for (const QJsonValue& c : answer.value(u"chunks"_s).toArray())
+                    chunks.append(c);
+                merged.insert(u"chunks"_s, chunks);
+                merged.insert(u"steps"_s, answer.value(u"steps"_s));
+                merged.insert(u"finished"_s, answer.value(u"finished"_s));
+                merged.insert(u"last_chunk"_s, answer.value(u"last_chunk"_s));
+            }
+        } else {
+            printOut(printLog(answer, &lastStep));
+        }
+        if (!more)
+            break;
+        request.insert(u"after"_s, answer.value(u"last_chunk"_s));
+    }
+    if (json) {
+        merged.remove(u"more"_s);
+        printOut(QString::fromUtf8(QJsonDocument(merged).toJson(QJsonDocument::Indented)));
+    }
+    return ExitOk;
 }
 
 } // namespace
@@ -497,6 +549,8 @@ int runCtl(int argc, char** argv)
 
     if (parser.isSet(followOption))
         return followLog(socketPath, request, command->timeoutMs);
+    if (command->name == u"log"_s)
+        return fetchLog(socketPath, request, command->timeoutMs, parser.isSet(jsonOption));
     const Result<QJsonObject> result = controlRequest(socketPath, request, command->timeoutMs);
     if (!result.ok()) {
         printErr(u"yardmaster ctl: %1\n"_s.arg(result.error().message));

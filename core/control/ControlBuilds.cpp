@@ -20,7 +20,10 @@ namespace ym {
 namespace {
 
 constexpr int DefaultBuildsLimit = 100;
-constexpr int LogChunksLimit = 20000;
+// A log answer stops after about this much text and says "more": true, so
+// neither side ever holds a whole multi-GB log (ctl fetches page by page).
+constexpr qsizetype LogAnswerBytes = 4 * 1024 * 1024;
+constexpr int LogChunksPerRead = 16; // worker chunks are at most ~64 KiB: <= 1 MB a read
 
 QJsonObject failed(const QString& error)
 {
@@ -148,50 +151,67 @@ void ControlServer::log(const QJsonObject& request, const Answer& answer)
                 return answer(failed(u"build %1 has no step '%2'"_s.arg(buildId).arg(
                     stepWanted.isDouble() ? QString::number(stepWanted.toInt())
                                           : stepWanted.toString())));
-            // Read the selected steps' logs one after another.
-            auto chunks = std::make_shared<QJsonArray>();
-            auto lastChunk = std::make_shared<qint64>(after);
-            auto next = std::make_shared<std::function<void(int)>>();
+            // Read the selected steps' logs one after another, up to about
+            // LogAnswerBytes of text; then the answer says "more": true and
+            // the client asks again from last_chunk.
+            struct Page
+            {
+                QJsonArray chunks;
+                qint64 lastChunk = 0;
+                qsizetype bytes = 0;
+            };
+            auto page = std::make_shared<Page>();
+            page->lastChunk = after;
+            // next(i, more): read step i, or answer now (`more`: there is more).
+            auto next = std::make_shared<std::function<void(int, bool)>>();
             const QJsonObject head{{u"ok"_s, true},
                                    {u"build"_s, double(buildId)},
                                    {u"finished"_s, finished},
                                    {u"steps"_s, stepList}};
-            *next = [this, guard, answer, selected, after, chunks, lastChunk, next, head](int i) {
-                if (i >= selected.size() || !guard) {
+            const int count = int(selected.size());
+            *next = [this, guard, answer, selected, page, next, head, count](int i, bool more) {
+                if (more || i >= selected.size() || !guard) {
                     QJsonObject out = head;
-                    out.insert(u"chunks"_s, *chunks);
-                    out.insert(u"last_chunk"_s, double(*lastChunk));
-                    const auto keep = std::move(*next); // this closure lives until we return
-                    *next = nullptr;                    // breaks the cycle
+                    out.insert(u"chunks"_s, page->chunks);
+                    out.insert(u"last_chunk"_s, double(page->lastChunk));
+                    out.insert(u"more"_s, more);
+                    if (more)
+                        out.insert(u"finished"_s, false); // not all of it yet
+                    const auto keep = std::move(*next);   // this closure lives until we return
+                    *next = nullptr;                      // breaks the cycle
                     return answer(out);
                 }
                 const storage::StepRecord step = selected[i];
-                guard->queryLog(step.id, after, LogChunksLimit, this,
-                                [answer, step, chunks, lastChunk, next,
-                                 i](Result<QList<storage::LogChunkRecord>> r) {
-                                    if (!r.ok()) {
-                                        *next = nullptr;
-                                        return answer(failed(r.error().message));
-                                    }
-                                    for (const storage::LogChunkRecord& c : r.value()) {
-                                        QJsonArray times;
-                                        for (quint32 o : c.lineOffsets)
-                                            times.append(double(o));
-                                        chunks->append(QJsonObject{{u"id"_s, double(c.id)},
-                                                                   {u"step"_s, step.name},
-                                                                   {u"step_number"_s, step.number},
-                                                                   {u"stream"_s, c.stream},
-                                                                   {u"first_line"_s, c.firstLine},
-                                                                   {u"line_count"_s, c.lineCount},
-                                                                   {u"time_ms"_s, double(c.timeMs)},
-                                                                   {u"line_times"_s, times},
-                                                                   {u"text"_s, c.text}});
-                                        *lastChunk = std::max(*lastChunk, c.id);
-                                    }
-                                    (*next)(i + 1);
-                                });
+                guard->queryLog(
+                    step.id, page->lastChunk, LogChunksPerRead, this,
+                    [answer, step, page, next, i, count](Result<QList<storage::LogChunkRecord>> r) {
+                        if (!r.ok()) {
+                            *next = nullptr;
+                            return answer(failed(r.error().message));
+                        }
+                        for (const storage::LogChunkRecord& c : r.value()) {
+                            QJsonArray times;
+                            for (quint32 o : c.lineOffsets)
+                                times.append(double(o));
+                            page->chunks.append(QJsonObject{{u"id"_s, double(c.id)},
+                                                            {u"step"_s, step.name},
+                                                            {u"step_number"_s, step.number},
+                                                            {u"stream"_s, c.stream},
+                                                            {u"first_line"_s, c.firstLine},
+                                                            {u"line_count"_s, c.lineCount},
+                                                            {u"time_ms"_s, double(c.timeMs)},
+                                                            {u"line_times"_s, times},
+                                                            {u"text"_s, c.text}});
+                            page->lastChunk = std::max(page->lastChunk, c.id);
+                            page->bytes += c.text.size();
+                        }
+                        const bool full = page->bytes >= LogAnswerBytes;
+                        if (r.value().size() >= LogChunksPerRead) // the step may have more
+                            return (*next)(i, full);
+                        (*next)(i + 1, full && i + 1 < count);
+                    });
             };
-            (*next)(0);
+            (*next)(0, false);
         });
 }
 

@@ -34,12 +34,14 @@ class Master;
 //                           (oldest first, at most N, default 100) with running ones
 //                           updated from memory, then queued requests (id 0)
 //   {"command":"log","build":ID,"step":NAME_OR_NUMBER?,"after":CHUNK_ID?}
-//                        -> {"ok":true,"build":ID,"finished":bool,"last_chunk":ID,
+//                        -> {"ok":true,"build":ID,"finished":bool,"more":bool,"last_chunk":ID,
 //                            "steps":[{id,number,name,result,summary,started_ms,finished_ms}],
 //                            "chunks":[{id,step,step_number,stream,first_line,line_count,
 //                                       time_ms,line_times:[ms after time_ms...],text}]}
 //                           chunks with id > after, in order; `finished` was true before
-//                           the read, so a follower stops after such an answer
+//                           the read, so a follower stops after such an answer.
+//                           An answer holds about 4 MB of text at most: with "more": true
+//                           (and "finished": false) ask again with after = last_chunk
 //   {"command":"stop","build":ID,"reason":R?} -> {"ok":true} or {"ok":false,"errors":[...]}
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}

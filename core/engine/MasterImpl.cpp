@@ -86,6 +86,10 @@ QStringList Master::Impl::startListening()
 {
 
     deadlineQueue = new DeadlineQueue(&q);
+    drainRetry = new QTimer(&q);
+    drainRetry->setSingleShot(true);
+    drainRetry->setInterval(StoreBacklogRetryMs);
+    QObject::connect(drainRetry, &QTimer::timeout, &q, [this] { drain(); });
     batchTimer = new QTimer(&q);
     batchTimer->setSingleShot(true);
     batchTimer->setInterval(BatchMs);

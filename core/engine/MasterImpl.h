@@ -29,6 +29,10 @@ struct Master::Impl final : SessionHost, BuildHost
     static constexpr int MaxEvents = 2000;
     static constexpr int BatchMs = 100;
     static constexpr int ChurnQuietMs = 1000;
+    // Backpressure: while the store holds more log text than this, worker
+    // messages stay in the hub (which then stops reading from sockets).
+    static constexpr qint64 MaxStoreBacklogBytes = 32LL * 1024 * 1024;
+    static constexpr int StoreBacklogRetryMs = 5;
     static constexpr int ChurnBeforeTrim = 256;
 
     Impl(Master& master, QString path);
@@ -116,7 +120,9 @@ struct Master::Impl final : SessionHost, BuildHost
     DeadlineQueue* deadlineQueue = nullptr;
     QTimer* batchTimer = nullptr;
     QTimer* housekeeping = nullptr;
-    QTimer* trimTimer = nullptr; // after a burst of link churn: give free heap back
+    QTimer* trimTimer = nullptr;
+    QTimer* drainRetry = nullptr; // drain() again once the store caught up // after a burst of link
+                                  // churn: give free heap back
     int churn = 0;
     std::unique_ptr<RefusalLog> refusals;
     bool running = false;

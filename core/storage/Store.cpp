@@ -53,6 +53,7 @@ void Store::enqueue(StoreOp op, bool urgent)
                 op.committed(false);
             return;
         }
+        m_queue->bytes += op.bytes;
         m_queue->ops.push_back(std::move(op));
         size = m_queue->ops.size();
         if (!m_queue->scheduled) {
@@ -136,6 +137,11 @@ void Store::sync(QObject* context, std::function<void(Result<void>)> done)
                             deliver(Error{QStringLiteral("storage: no database is open")});
                     }},
             true);
+}
+
+qint64 Store::backlogBytes() const
+{
+    return m_queue->bytes.load();
 }
 
 void Store::whenCommitted(QObject* context, std::function<void(Result<void>)> done)

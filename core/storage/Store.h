@@ -56,6 +56,9 @@ public:
     // promised). Cheap enough to call for every message whose answer must
     // wait until what it carried is on disk.
     void whenCommitted(QObject* context, std::function<void(Result<void>)> done);
+    // Bytes of log text queued and not yet applied (any thread). The engine
+    // stops reading from workers while this is high (see Master::Impl::drain).
+    qint64 backlogBytes() const;
 
     // --- event log ---
     void appendEvent(const EngineEvent& event);

@@ -98,6 +98,9 @@ void StoreBackend::drain()
                 m_queue->ops.pop_front();
             }
         }
+        qint64 bytes = 0;
+        for (const StoreOp& op : batch)
+            bytes += op.bytes;
         std::vector<StoreOp*> writes;
         for (StoreOp& op : batch) {
             if (op.write) {
@@ -110,6 +113,7 @@ void StoreBackend::drain()
                 op.other(m_db ? m_db.get() : nullptr);
         }
         runWrites(writes);
+        m_queue->bytes -= bytes;
     }
 }
 

@@ -9,6 +9,7 @@
 #include <QSqlQuery>
 #include <QTimer>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -46,6 +47,8 @@ struct StoreOp
     // thread once the writes queued before it are settled, with false when
     // any write since the previous marker was dropped.
     std::function<void(bool durable)> committed = {};
+    // Memory the op holds until it is applied (log text), for backlogBytes().
+    qint64 bytes = 0;
 };
 
 // The queue shared by the engine-side face (producer) and the backend.
@@ -53,7 +56,8 @@ struct StoreQueue
 {
     QMutex mutex;
     std::deque<StoreOp> ops;
-    bool scheduled = false; // a drain is pending (timer or queued call)
+    bool scheduled = false;       // a drain is pending (timer or queued call)
+    std::atomic<qint64> bytes{0}; // sum of the queued ops' `bytes`
 };
 
 // Carries one callback to its context's thread: a queued connection to the

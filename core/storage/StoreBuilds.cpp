@@ -232,7 +232,9 @@ void Store::appendLog(const LogChunkRecord& c)
                     q.bindValue(int(values.size()), sqlite ? QVariant(body.toUtf8()) : text(body));
                     return ctx.exec(q, QStringLiteral("append to the log of step %1").arg(stepId));
                 },
-                {}},
+                {},
+                {},
+                qint64(c.text.size()) * 2 + 256},
         false);
 }
 

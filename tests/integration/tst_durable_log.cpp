@@ -2,12 +2,14 @@
 // streams numbered lines (without waiting for answers, like the real worker)
 // and records the answers; the master is killed with SIGKILL mid-stream and
 // restarted, and every acknowledged line must be in the stored log.
+#include "control/ControlClient.h"
 #include "support/BuildLogs.h"
 #include "support/MasterProcess.h"
 #include "support/TestConfigs.h"
 #include "tools/SimWorker.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -40,6 +42,7 @@ class TestDurableLog final : public QObject
 
 private Q_SLOTS:
     void acknowledgedLinesSurviveKill();
+    void bigLogIsReadInPages();
 };
 
 void TestDurableLog::acknowledgedLinesSurviveKill()
@@ -102,6 +105,62 @@ void TestDurableLog::acknowledgedLinesSurviveKill()
     for (qint64 n = 0; n <= final; ++n)
         QCOMPARE(lines[n], u"line %1"_s.arg(n));
     QCOMPARE(stepResult(log.json, u"stream"_s), u"exception"_s); // cut off by the crash
+}
+
+// A log of several MB comes in pages ("more"): neither the master nor ctl
+// builds one answer of the whole log; ctl log (plain and --json) gets it all.
+void TestDurableLog::bigLogIsReadInPages()
+{
+    MasterProcess master(streamConfig());
+    master.writeSecret(u"worker/"_s + Worker, "paging-Pw-2");
+    QVERIFY(master.start());
+    constexpr int Lines = 600000; // "line 123456" ~ 7 MB
+    SimWorker sim({u"--port"_s, QString::number(master.port()), u"--password-env"_s, u"YM_SIM_PW"_s,
+                   u"--stream-lines"_s, QString::number(Lines), u"--lines-per-update"_s, u"5000"_s,
+                   u"--stream-interval"_s, u"0"_s, u"--report-every"_s, u"100000"_s},
+                  {u"YM_SIM_PW=paging-Pw-2"_s});
+    QVERIFY(sim.start());
+    QVERIFY(master.waitForState(Worker, u"connected"_s, 60000));
+    QCOMPARE(master.ctl({u"force"_s, u"out"_s}).exitCode, 0);
+    qint64 buildId = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QJsonArray list =
+                master.ctl({u"builds"_s, u"--json"_s}).json.value(u"builds"_s).toArray();
+            for (const QJsonValue& v : list)
+                if (v.toObject().value(u"state"_s).toString() == u"finished"_s)
+                    buildId = qint64(v.toObject().value(u"id"_s).toDouble());
+            return buildId > 0;
+        }(),
+        120000);
+
+    const ym::Result<QJsonObject> first = ym::controlRequest(
+        master.controlSocket(),
+        QJsonObject{{u"command"_s, u"log"_s}, {u"build"_s, double(buildId)}}, 60000);
+    QVERIFY2(first.ok(), qPrintable(first.ok() ? QString() : first.error().message));
+    QVERIFY2(first.value().value(u"more"_s).toBool(),
+             QJsonDocument(first.value()).toJson().left(3000).constData());
+    QVERIFY(!first.value().value(u"finished"_s).toBool());
+    qsizetype pageText = 0;
+    for (const QJsonValue& c : first.value().value(u"chunks"_s).toArray())
+        pageText += c.toObject().value(u"text"_s).toString().size();
+    QVERIFY2(pageText < 6 * 1024 * 1024, qPrintable(QString::number(pageText)));
+
+    const MasterProcess::CtlResult json =
+        master.ctl({u"log"_s, QString::number(buildId), u"--json"_s}, 120000);
+    QCOMPARE(json.exitCode, 0);
+    QVERIFY(json.json.value(u"finished"_s).toBool());
+    const QStringList lines =
+        logTexts(json.json).value(u"stream/stdout"_s).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), Lines);
+    QCOMPARE(lines.first(), u"line 0"_s);
+    QCOMPARE(lines.last(), u"line %1"_s.arg(Lines - 1));
+    const MasterProcess::CtlResult plain =
+        master.ctl({u"log"_s, QString::number(buildId), u"stream"_s}, 120000);
+    QCOMPARE(plain.exitCode, 0);
+    QVERIFY(plain.out.contains("line 0\n"));
+    QVERIFY(plain.out.contains("line " + QByteArray::number(Lines - 1) + '\n'));
+    sim.terminate();
 }
 
 QTEST_GUILESS_MAIN(TestDurableLog)

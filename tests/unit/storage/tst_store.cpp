@@ -199,9 +199,18 @@ void TestStore::callsReturnWhileTheDatabaseIsLocked()
     store.sync(this, [&](Result<void> r) { synced = r.ok(); });
     for (int i = 3000; i < 5000; ++i)
         store.appendEvent(makeEvent(i));
+    // Log text waiting for the store is counted until it is applied (the
+    // engine stops reading from workers while this is high).
+    LogChunkRecord chunk;
+    chunk.stepId = 999; // dropped later (no such step): counted all the same
+    chunk.stream = QStringLiteral("stdout");
+    chunk.text = QString(100'000, u'x');
+    chunk.lineCount = 1;
+    store.appendLog(chunk);
     // The storage thread is stuck on the lock, yet this thread runs on.
     QTest::qWait(500);
     QVERIFY(!synced); // nothing could commit while the lock is held
+    QVERIFY(store.backlogBytes() >= 200'000);
 
     {
         QSqlDatabase locker = QSqlDatabase::database(name, false);
@@ -211,6 +220,7 @@ void TestStore::callsReturnWhileTheDatabaseIsLocked()
     }
     QSqlDatabase::removeDatabase(name);
     QTRY_VERIFY_WITH_TIMEOUT(synced, 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(store.backlogBytes(), qint64(0), 60'000);
     std::optional<Result<QList<EngineEvent>>> got;
     store.queryEvents(10'000, this, [&](Result<QList<EngineEvent>> r) { got = std::move(r); });
     QVERIFY(waitFor(got).has_value() && got->ok());
