@@ -70,6 +70,10 @@ const QList<CommandInfo>& commands()
          u"Interrupts the running step of build BUILD; the build ends `cancelled`, with the\n"
          u"reason in its log."_s,
          15000, u"BUILD [--reason TEXT]"_s, 1, 1},
+        {u"cancel"_s, u"cancel a queued build request"_s,
+         u"Takes build request REQUEST (the id `force` printed) out of the queue before it\n"
+         u"starts; it ends `cancelled`. A request already running is refused: stop its build."_s,
+         15000, u"REQUEST [--reason TEXT]"_s, 1, 1},
         {u"secret"_s, u"secrets in the secret store: set, delete, list, migrate"_s,
          u"  set NAME     store a secret; the value comes from stdin (typed without echo on a\n"
          u"               terminal, or piped in), never from the command line\n"
@@ -466,9 +470,8 @@ int runCtl(int argc, char** argv)
         return ExitUsage;
     }
     if (!command) {
-        printErr(
-            u"yardmaster ctl: unknown command '%1' (status, reload, events, force, builds, log or stop)\n"_s
-                .arg(commandName));
+        printErr(u"yardmaster ctl: unknown command '%1' (see yardmaster ctl --help)\n"_s.arg(
+            commandName));
         return ExitUsage;
     }
     const QStringList args = positional.mid(1);
@@ -490,7 +493,7 @@ int runCtl(int argc, char** argv)
         }
         return false;
     };
-    if (misplaced(reasonOption, {u"force"_s, u"stop"_s}) ||
+    if (misplaced(reasonOption, {u"force"_s, u"stop"_s, u"cancel"_s}) ||
         misplaced(propertyOption, {u"force"_s}) || misplaced(builderOption, {u"builds"_s}) ||
         misplaced(followOption, {u"log"_s}) || misplaced(storeOption, {u"secret"_s}))
         return ExitUsage;
@@ -535,6 +538,16 @@ int runCtl(int argc, char** argv)
             request.insert(u"reason"_s, parser.value(reasonOption));
         if (args.size() > 1)
             request.insert(u"step"_s, args.at(1));
+    } else if (command->name == u"cancel"_s) {
+        bool ok = false;
+        const qint64 id = args.at(0).toLongLong(&ok);
+        if (!ok || id <= 0) {
+            printErr(u"yardmaster ctl cancel: '%1' is not a request id\n"_s.arg(args.at(0)));
+            return ExitUsage;
+        }
+        request.insert(u"request"_s, double(id));
+        if (parser.isSet(reasonOption))
+            request.insert(u"reason"_s, parser.value(reasonOption));
     } else if (command->name == u"builds"_s && parser.isSet(builderOption)) {
         request.insert(u"builder"_s, parser.value(builderOption));
     }
@@ -578,6 +591,8 @@ int runCtl(int argc, char** argv)
             text(answer.value(u"request"_s)), answer.value(u"builder"_s).toString()));
     } else if (command->name == u"stop"_s) {
         printOut(u"stopping build %1\n"_s.arg(text(answer.value(u"build"_s))));
+    } else if (command->name == u"cancel"_s) {
+        printOut(u"cancelled build request %1\n"_s.arg(text(answer.value(u"request"_s))));
     } else if (command->name == u"builds"_s) {
         printOut(printBuilds(answer));
     } else if (command->name == u"log"_s) {

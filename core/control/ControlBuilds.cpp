@@ -62,6 +62,17 @@ QJsonObject ControlServer::force(const QJsonObject& request)
     return QJsonObject{{u"ok"_s, true}, {u"request"_s, double(r.value())}, {u"builder"_s, builder}};
 }
 
+QJsonObject ControlServer::cancel(const QJsonObject& request)
+{
+    const qint64 id = idValue(request.value(u"request"_s));
+    if (id <= 0)
+        return failed(u"cancel: \"request\" must be a build request id"_s);
+    const Result<void> r = m_master.cancelRequest(id, request.value(u"reason"_s).toString());
+    if (!r.ok())
+        return failed(r.error().message);
+    return QJsonObject{{u"ok"_s, true}, {u"request"_s, double(id)}};
+}
+
 QJsonObject ControlServer::stop(const QJsonObject& request)
 {
     const qint64 id = idValue(request.value(u"build"_s));

@@ -190,6 +190,8 @@ void ControlServer::handleRequest(const QByteArray& line, const Answer& answer)
         return answer(force(request));
     if (command == u"stop"_s)
         return answer(stop(request));
+    if (command == u"cancel"_s)
+        return answer(cancel(request));
     if (command == u"builds"_s)
         return builds(request, answer);
     if (command == u"log"_s)

@@ -43,6 +43,8 @@ class Master;
 //                           An answer holds about 4 MB of text at most: with "more": true
 //                           (and "finished": false) ask again with after = last_chunk
 //   {"command":"stop","build":ID,"reason":R?} -> {"ok":true} or {"ok":false,"errors":[...]}
+//   {"command":"cancel","request":ID,"reason":R?} -> {"ok":true,"request":ID}: a queued
+//                           request taken out of the queue (ends `cancelled`)
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
@@ -66,6 +68,7 @@ private:
     void handleRequest(const QByteArray& line, const Answer& answer);
     QJsonObject force(const QJsonObject& request);
     QJsonObject stop(const QJsonObject& request);
+    QJsonObject cancel(const QJsonObject& request);
     void builds(const QJsonObject& request, const Answer& answer);
     void log(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;

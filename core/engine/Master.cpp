@@ -91,6 +91,11 @@ Result<void> Master::stopBuild(qint64 buildId, const QString& reason)
     return d->stopBuild(buildId, reason);
 }
 
+Result<void> Master::cancelRequest(qint64 requestId, const QString& reason)
+{
+    return d->cancelRequest(requestId, reason);
+}
+
 QList<BuildInfo> Master::builds() const
 {
     return d->buildInfos();
@@ -112,6 +117,13 @@ void Master::requestBuild(const QString& builder, const QString& reason,
 void Master::requestStop(qint64 buildId, const QString& reason)
 {
     Result<void> r = d->stopBuild(buildId, reason);
+    if (!r.ok())
+        Q_EMIT buildRequestFailed(r.error().message);
+}
+
+void Master::requestCancel(qint64 requestId, const QString& reason)
+{
+    Result<void> r = d->cancelRequest(requestId, reason);
     if (!r.ok())
         Q_EMIT buildRequestFailed(r.error().message);
 }

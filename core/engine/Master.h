@@ -72,6 +72,10 @@ public:
                               const QJsonObject& properties = {});
     // Interrupts a running build; it ends `cancelled` with `reason` in its log.
     Result<void> stopBuild(qint64 buildId, const QString& reason);
+    // Takes a request that is still queued out of the queue: it ends
+    // `cancelled` with `reason`. A request already running is refused (stop
+    // its build instead).
+    Result<void> cancelRequest(qint64 requestId, const QString& reason);
     // Queued requests (queue order) and running builds.
     QList<BuildInfo> builds() const;
     // The database (for reads by the control server); null when not running.
@@ -104,6 +108,9 @@ public Q_SLOTS:
     // buildChanged (queued) or buildRequestFailed.
     void requestBuild(const QString& builder, const QString& reason, const QJsonObject& properties);
     void requestStop(qint64 buildId, const QString& reason);
+    // cancelRequest() for other threads: the outcome comes as buildChanged
+    // (finished, cancelled) or buildRequestFailed.
+    void requestCancel(qint64 requestId, const QString& reason);
 
 Q_SIGNALS:
     void started(bool ok, const QStringList& errors);

@@ -156,6 +156,38 @@ Result<void> Master::Impl::stopBuild(qint64 buildId, const QString& reason)
     return {};
 }
 
+Result<void> Master::Impl::cancelRequest(qint64 requestId, const QString& reason)
+{
+    if (!running || !storage)
+        return Error{QStringLiteral("the master is not running")};
+    std::optional<QueuedRequest> found;
+    for (const QueuedRequest& r : queue.pending())
+        if (r.id == requestId)
+            found = r;
+    if (!found) {
+        for (const auto& [id, build] : builds)
+            if (build->request().id == requestId && !build->isFinished())
+                return Error{QStringLiteral("request %1 is running as build %2: stop the build "
+                                            "instead")
+                                 .arg(requestId)
+                                 .arg(id)};
+        return Error{QStringLiteral("no queued request with id %1").arg(requestId)};
+    }
+    queue.remove(requestId);
+    const QString why = reason.isEmpty() ? QStringLiteral("cancelled") : reason;
+    storage->finishRequest(requestId, nowMs(), QStringLiteral("cancelled"));
+    qCInfo(lcEngine).noquote() << QStringLiteral("build request %1 for builder '%2' cancelled: %3")
+                                      .arg(requestId)
+                                      .arg(found->builder, why);
+    BuildInfo info = queuedInfo(*found);
+    info.state = BuildInfo::State::Finished;
+    info.result = QStringLiteral("cancelled");
+    info.finished = QDateTime::currentDateTimeUtc();
+    info.reason = found->reason;
+    Q_EMIT q.buildChanged(info);
+    return {};
+}
+
 QList<BuildInfo> Master::Impl::buildInfos() const
 {
     QList<BuildInfo> out;

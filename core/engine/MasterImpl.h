@@ -78,6 +78,7 @@ struct Master::Impl final : SessionHost, BuildHost
     Result<qint64> forceBuild(const QString& builder, const QString& reason,
                               const QJsonObject& properties);
     Result<void> stopBuild(qint64 buildId, const QString& reason);
+    Result<void> cancelRequest(qint64 requestId, const QString& reason);
     QList<BuildInfo> buildInfos() const; // queued requests, then running builds
     // At start-up: build numbers and the persisted queue; then `next`.
     void restoreBuilds(std::function<void()> next);

@@ -122,6 +122,7 @@ private Q_SLOTS:
     void stopInterruptsTheCommand();
     void workerKilledMidStep();
     void masterKilledMidBuild();
+    void cancelQueuedRequest();
     void reloadAddsBuilderFolders();
     void unknownBuilder();
 };
@@ -345,6 +346,47 @@ void TestBuilds::masterKilledMidBuild()
     for (const QString& text : logTexts(log.json))
         said = said || text.contains(u"master restarted during the build"_s);
     QVERIFY(said);
+}
+
+// `ctl cancel` takes a queued request out of the queue for good (also after a
+// restart); a running one is refused with a pointer to `ctl stop`.
+void TestBuilds::cancelQueuedRequest()
+{
+    const QJsonArray steps{shellStep(u"long"_s, u"sleep 30"_s)};
+    Setup s(configWith({workerEntry(u"bot-c"_s, {{u"max_builds"_s, 1}})},
+                       {builder(u"c1"_s, u"bot-c"_s, steps)}),
+            u"bot-c"_s);
+    QVERIFY(s.ready(u"bot-c"_s));
+    const qint64 first = force(s.master, u"c1"_s);
+    const qint64 second = force(s.master, u"c1"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(lastBuildOf(s.master, first).value(u"state"_s).toString(),
+                              u"running"_s, 30000);
+
+    const MasterProcess::CtlResult running = s.master.ctl({u"cancel"_s, QString::number(first)});
+    QVERIFY(running.exitCode != 0);
+    QVERIFY2(running.err.contains("stop the build"), running.err.constData());
+    const MasterProcess::CtlResult unknown = s.master.ctl({u"cancel"_s, u"99999"_s});
+    QVERIFY(unknown.exitCode != 0);
+    QVERIFY2(unknown.err.contains("no queued request with id 99999"), unknown.err.constData());
+
+    const MasterProcess::CtlResult cancelled =
+        s.master.ctl({u"cancel"_s, QString::number(second), u"--reason"_s, u"not needed"_s});
+    QVERIFY2(cancelled.exitCode == 0, cancelled.err.constData());
+    QVERIFY(cancelled.out.contains("cancelled build request " + QByteArray::number(second)));
+    for (const QJsonValue& v : builds(s.master))
+        QVERIFY(qint64(v.toObject().value(u"request"_s).toDouble()) != second);
+    QVERIFY(s.master.waitForLog(
+        u"build request %1 for builder 'c1' cancelled: not needed"_s.arg(second), 10000));
+
+    // After a restart the running one comes back (retry), the cancelled one does not.
+    s.worker->stop();
+    QVERIFY(s.master.stop(20000));
+    QVERIFY(s.master.start());
+    QList<qint64> queued;
+    for (const QJsonValue& v : builds(s.master))
+        if (v.toObject().value(u"state"_s).toString() == u"queued"_s)
+            queued << qint64(v.toObject().value(u"request"_s).toDouble());
+    QCOMPARE(queued, QList<qint64>{first});
 }
 
 void TestBuilds::reloadAddsBuilderFolders()

@@ -141,6 +141,12 @@ BuildsPanel::BuildsPanel(Master* master, QWidget* parent) : QWidget(parent), m_m
             m, [m, id, reason] { m->requestStop(id, reason); }, Qt::QueuedConnection);
         showMessage(tr("Stopping build %1…").arg(id), false);
     });
+    connect(m_log, &LogViewer::cancelRequested, this, [this](qint64 id, const QString& reason) {
+        Master* m = m_master;
+        QMetaObject::invokeMethod(
+            m, [m, id, reason] { m->requestCancel(id, reason); }, Qt::QueuedConnection);
+        showMessage(tr("Cancelling build request %1…").arg(id), false);
+    });
 
     connect(master, &Master::buildersChanged, this,
             [this](const QList<BuilderInfo>& b) { m_builders->setBuilders(b); });

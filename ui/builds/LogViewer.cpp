@@ -330,7 +330,10 @@ void LogViewer::updateHeader()
             text = tr("%1, step %2").arg(text, m_build.currentStep);
         m_title->setText(text);
     }
-    m_stop->setEnabled(m_build.id != 0 && m_build.state == BuildInfo::State::Running);
+    const bool queued =
+        m_build.id == 0 && m_build.requestId != 0 && m_build.state == BuildInfo::State::Queued;
+    m_stop->setText(queued ? tr("&Cancel request…") : tr("&Stop build…"));
+    m_stop->setEnabled(queued || (m_build.id != 0 && m_build.state == BuildInfo::State::Running));
 }
 
 void LogViewer::showError(const QString& message)
@@ -341,6 +344,24 @@ void LogViewer::showError(const QString& message)
 
 void LogViewer::askStopReason()
 {
+    if (m_build.id == 0 && m_build.state == BuildInfo::State::Queued && m_build.requestId != 0) {
+        auto* dialog = new QInputDialog(this);
+        dialog->setObjectName(u"cancelReasonDialog"_s);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(tr("Cancel build request"));
+        dialog->setLabelText(tr("Cancel the queued build of %1 (request %2)? Reason:")
+                                 .arg(m_build.builder)
+                                 .arg(m_build.requestId));
+        dialog->setTextValue(tr("cancelled from the console"));
+        dialog->setOkButtonText(tr("&Cancel request"));
+        const qint64 request = m_build.requestId;
+        connect(dialog, &QInputDialog::textValueSelected, this,
+                [this, request](const QString& reason) {
+                    Q_EMIT cancelRequested(request, reason.trimmed());
+                });
+        dialog->open();
+        return;
+    }
     if (m_build.id == 0 || m_build.state != BuildInfo::State::Running)
         return;
     auto* dialog = new QInputDialog(this);

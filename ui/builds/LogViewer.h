@@ -57,6 +57,8 @@ public:
 
 Q_SIGNALS:
     void stopRequested(qint64 buildId, const QString& reason);
+    // The shown request is still queued: take it out of the queue.
+    void cancelRequested(qint64 requestId, const QString& reason);
 
 private:
     void poll();

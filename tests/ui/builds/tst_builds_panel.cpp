@@ -96,6 +96,7 @@ private Q_SLOTS:
     void buildersAreListed();
     void forcedBuildRunsAndShowsItsLog();
     void stopFromTheLogViewer();
+    void cancelQueuedRequest();
     void refusalIsShown();
     void longLogKeepsItsEnd();
     void screenshot();
@@ -125,13 +126,20 @@ void TestBuildsPanel::initTestCase()
         {u"database"_s, m_dir->filePath(u"state.sqlite"_s)},
         {u"control_socket"_s, m_dir->filePath(u"ctl.sock"_s)},
         {u"secrets_dir"_s, m_dir->filePath(u"secrets"_s)}};
-    const QJsonArray workers{QJsonObject{
-        {u"name"_s, WorkerName}, {u"password"_s, QJsonObject{{u"env"_s, u"YM_GUI_BUILDS_PW"_s}}}}};
+    const QJsonArray workers{
+        QJsonObject{{u"name"_s, WorkerName},
+                    {u"password"_s, QJsonObject{{u"env"_s, u"YM_GUI_BUILDS_PW"_s}}}},
+        // Never connects: its builder's requests stay queued.
+        QJsonObject{{u"name"_s, u"ghost"_s},
+                    {u"password"_s, QJsonObject{{u"env"_s, u"YM_GUI_BUILDS_PW"_s}}}}};
     const QJsonArray builders{
         builder(u"hello"_s, {shell(u"greet"_s, u"echo hello-from-stdout; echo oops-on-stderr >&2; "
                                                u"sleep 0.2; echo more-stdout"_s),
                              shell(u"bye"_s, u"echo second-step-done"_s)}),
         builder(u"sleeper"_s, {shell(u"nap"_s, u"echo sleeping-now; sleep 300"_s)}),
+        QJsonObject{{u"name"_s, u"haunted"_s},
+                    {u"workernames"_s, QJsonArray{u"ghost"_s}},
+                    {u"steps"_s, QJsonArray{shell(u"boo"_s, u"echo boo"_s)}}},
         builder(u"chatty"_s, {shell(u"count"_s, u"seq 1 25000"_s)}),
         builder(u"broken"_s,
                 {shell(u"compile"_s, u"echo compiling; "
@@ -203,7 +211,7 @@ void TestBuildsPanel::cleanupTestCase()
 void TestBuildsPanel::buildersAreListed()
 {
     auto* builders = m_panel->buildersModel();
-    QTRY_COMPARE_WITH_TIMEOUT(builders->rowCount(), 4, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(builders->rowCount(), 5, 10000);
     const int hello = builders->rowOf(u"hello"_s);
     QVERIFY(hello >= 0);
     QCOMPARE(builders->builder(hello).steps, (QStringList{u"greet"_s, u"bye"_s}));
@@ -303,6 +311,49 @@ void TestBuildsPanel::stopFromTheLogViewer()
     QTRY_VERIFY_WITH_TIMEOUT(log()->logText().contains(u"enough sleeping"_s), 20000);
 }
 
+// A request still waiting for a worker is cancelled from the log viewer.
+void TestBuildsPanel::cancelQueuedRequest()
+{
+    ForceBuildDialog* dialog = m_panel->openForceBuildDialog(u"haunted"_s);
+    dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    BuildsModel* builds = m_panel->buildsModel();
+    QTRY_VERIFY_WITH_TIMEOUT(newestOf(*builds, u"haunted"_s).requestId != 0, 20000);
+    QCOMPARE(newestOf(*builds, u"haunted"_s).state, BuildInfo::State::Queued);
+    const qint64 request = newestOf(*builds, u"haunted"_s).requestId;
+    QVERIFY(request > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(log()->build().requestId, request, 10000);
+
+    auto* button = log()->findChild<QPushButton*>(u"stopBuild"_s);
+    QTRY_VERIFY(button->isEnabled());
+    QVERIFY(button->text().contains(u"Cancel"_s));
+    button->click();
+    QInputDialog* ask = nullptr;
+    QTRY_VERIFY((ask = log()->findChild<QInputDialog*>(u"cancelReasonDialog"_s)) != nullptr);
+    ask->setTextValue(u"no ghosts today"_s);
+    ask->done(QDialog::Accepted);
+
+    const int row = builds->rowOfQueuedRequest(request);
+    QVERIFY(row >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(builds->build(builds->rowOfQueuedRequest(request)).state,
+                              BuildInfo::State::Finished, 20000);
+    QCOMPARE(builds->build(builds->rowOfQueuedRequest(request)).result, u"cancelled"_s);
+    QTRY_VERIFY(!button->isEnabled());
+    // The engine no longer has it queued.
+    QList<BuildInfo> live;
+    QMetaObject::invokeMethod(
+        m_master, [&] { live = m_master->builds(); }, Qt::BlockingQueuedConnection);
+    for (const BuildInfo& b : live)
+        QVERIFY(b.requestId != request);
+    // A second cancel is refused with a clear message.
+    ym::Result<void> again;
+    QMetaObject::invokeMethod(
+        m_master, [&] { again = m_master->cancelRequest(request, {}); },
+        Qt::BlockingQueuedConnection);
+    QVERIFY(!again.ok());
+    QVERIFY2(again.error().message.contains(u"no queued request"_s),
+             qPrintable(again.error().message));
+}
+
 void TestBuildsPanel::refusalIsShown()
 {
     QVERIFY(m_helloBuild.id != 0);
@@ -373,7 +424,7 @@ void TestBuildsPanel::laterPanelLoadsHistory()
     QCOMPARE(hello.state, BuildInfo::State::Finished);
     QCOMPARE(hello.result, u"success"_s);
     QCOMPARE(hello.number, m_helloBuild.number);
-    QTRY_COMPARE_WITH_TIMEOUT(later.buildersModel()->rowCount(), 4, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(later.buildersModel()->rowCount(), 5, 10000);
     QCOMPARE(later.buildersModel()->lastBuild(u"hello"_s).result, u"success"_s);
     // Its log viewer reads the finished build's log at once.
     later.selectBuild(m_helloBuild.id);
