@@ -69,6 +69,11 @@ const QList<CommandInfo>& commands()
          u"Interrupts the running step of build BUILD; the build ends `cancelled`, with the\n"
          u"reason in its log."_s,
          15000, u"BUILD [--reason TEXT]"_s, 1, 1},
+        {u"test-mail"_s, u"send a test message with the master's mail settings"_s,
+         u"Makes the running master send a test message to ADDRESS with its current `mail`\n"
+         u"settings (relay host, port, TLS, login). Prints the SMTP server's answer; when the\n"
+         u"message is not sent, prints the error (exit code 1)."_s,
+         120000, u"ADDRESS"_s, 1, 1},
     };
     return list;
 }
@@ -458,6 +463,8 @@ int runCtl(int argc, char** argv)
             request.insert(u"reason"_s, parser.value(reasonOption));
         if (args.size() > 1)
             request.insert(u"step"_s, args.at(1));
+    } else if (command->name == u"test-mail"_s) {
+        request.insert(u"address"_s, args.at(0));
     } else if (command->name == u"builds"_s && parser.isSet(builderOption)) {
         request.insert(u"builder"_s, parser.value(builderOption));
     }
@@ -483,6 +490,11 @@ int runCtl(int argc, char** argv)
         printOut(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Indented)));
         return ok ? ExitOk : ExitRefused;
     }
+    if (!ok && command->name == u"test-mail"_s) {
+        for (const QJsonValue& error : answer.value(u"errors"_s).toArray())
+            printErr(u"yardmaster ctl test-mail: %1\n"_s.arg(error.toString()));
+        return ExitRefused;
+    }
     if (!ok) {
         printErr(u"yardmaster ctl %1: the master refused:\n"_s.arg(command->name));
         const QJsonArray errors = answer.value(u"errors"_s).toArray();
@@ -501,6 +513,9 @@ int runCtl(int argc, char** argv)
         printOut(u"stopping build %1\n"_s.arg(text(answer.value(u"build"_s))));
     } else if (command->name == u"builds"_s) {
         printOut(printBuilds(answer));
+    } else if (command->name == u"test-mail"_s) {
+        printOut(u"test message to %1 accepted by the SMTP server: %2\n"_s.arg(
+            answer.value(u"address"_s).toString(), answer.value(u"answer"_s).toString()));
     } else if (command->name == u"log"_s) {
         int lastStep = -1;
         printOut(printLog(answer, &lastStep));

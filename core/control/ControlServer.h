@@ -39,6 +39,9 @@ class Master;
 //                           chunks with id > after, in order; `finished` was true before
 //                           the read, so a follower stops after such an answer
 //   {"command":"stop","build":ID,"reason":R?} -> {"ok":true} or {"ok":false,"errors":[...]}
+//   {"command":"test-mail","address":A}
+//                        -> {"ok":true,"address":A,"answer":"250 ..."}: the SMTP server took it
+//                        or {"ok":false,"errors":["test message to A not sent: ..."]}
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
@@ -64,6 +67,7 @@ private:
     QJsonObject stop(const QJsonObject& request);
     void builds(const QJsonObject& request, const Answer& answer);
     void log(const QJsonObject& request, const Answer& answer);
+    void testMail(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;
     QJsonObject reload();
     QJsonObject events() const;

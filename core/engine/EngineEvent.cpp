@@ -25,6 +25,12 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("started");
     case Kind::Stopped:
         return QStringLiteral("stopped");
+    case Kind::WorkerMissing:
+        return QStringLiteral("worker-missing");
+    case Kind::MailSent:
+        return QStringLiteral("mail-sent");
+    case Kind::MailFailed:
+        return QStringLiteral("mail-failed");
     }
     return QStringLiteral("unknown");
 }

@@ -11,6 +11,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace ym {
@@ -61,6 +62,9 @@ public:
     QList<BuildInfo> builds() const;
     // The database (for reads by the control server); null when not running.
     Store* store() const;
+    // Sends a test message to `address` with the current mail settings;
+    // `done` (on the engine thread) gets the SMTP server's answer or the error.
+    void sendTestMail(const QString& address, std::function<void(Result<QString>)> done);
 
 public Q_SLOTS:
     // Loads the config, resolves secrets, starts the I/O threads and listens.

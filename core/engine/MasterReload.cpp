@@ -84,6 +84,9 @@ Result<Master::ReloadReport> Master::Impl::reload()
         secrets = std::make_unique<DirectorySecretStore>(next.effectiveSecretsDir());
     config.master.secretsDir = next.master.secretsDir;
     report.warnings << applyCredentials();
+    config.mail = next.mail;
+    if (missing)
+        missing->configChanged();
 
     report.added.sort();
     report.removed.sort();
