@@ -45,7 +45,7 @@ struct Transfer
     const QByteArray* message = nullptr;
     qsizetype offset = 0;
     QStringList replyLines; // the reply being read
-    QString lastReply;      // the last complete reply
+    QStringList replies;    // every complete reply, in order
     std::atomic<bool>* abort = nullptr;
 };
 
@@ -76,7 +76,7 @@ int debugData(CURL*, curl_infotype type, char* data, size_t size, void* user)
         t->replyLines << line;
         // "250-..." continues a reply; "250 ..." (or "250") ends it.
         if (line.size() < 4 || line.at(3) != u'-') {
-            t->lastReply = t->replyLines.join(QStringLiteral(" | "));
+            t->replies << t->replyLines.join(QStringLiteral(" | "));
             t->replyLines.clear();
         }
     }
@@ -208,7 +208,18 @@ void SmtpWorker::run(quint64 job, const SmtpSettings& s, const MailDelivery& del
     const CURLcode code = curl_easy_perform(curl);
     long smtpCode = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &smtpCode);
-    const QString answer = t.lastReply; // before the cleanup's QUIT and its "221"
+    // The reply that decided: the last one with the final code (not the "221"
+    // to a QUIT that may follow a failure).
+    QString answer;
+    const QString codeText = QString::number(smtpCode);
+    for (qsizetype i = t.replies.size() - 1; i >= 0 && answer.isEmpty(); --i) {
+        if (smtpCode > 0 && t.replies[i].startsWith(codeText))
+            answer = t.replies[i];
+    }
+    for (qsizetype i = t.replies.size() - 1; i >= 0 && answer.isEmpty(); --i) {
+        if (!t.replies[i].startsWith(QStringLiteral("221")))
+            answer = t.replies[i];
+    }
     curl_slist_free_all(rcpts);
     curl_easy_cleanup(curl);
 

@@ -311,15 +311,28 @@ void TestMissingMail::testMailArrives_data()
 {
     QTest::addColumn<QString>("tls");
     QTest::addColumn<bool>("login");
-    QTest::newRow("plain") << u"none"_s << false;
-    QTest::newRow("starttls with login") << u"starttls"_s << true;
-    QTest::newRow("implicit tls with login") << u"tls"_s << true;
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("rcpt");
+    QTest::addColumn<QString>("displayName");
+    const QString idn = u"Jürgen Prüfer <pruefer@bücher.example>"_s;
+    const QString idnRcpt = u"pruefer@xn--bcher-kva.example"_s;
+    QTest::newRow("plain") << u"none"_s << false << idn << idnRcpt << u"Jürgen Prüfer"_s;
+    QTest::newRow("starttls with login")
+        << u"starttls"_s << true << idn << idnRcpt << u"Jürgen Prüfer"_s;
+    QTest::newRow("implicit tls with login")
+        << u"tls"_s << true << idn << idnRcpt << u"Jürgen Prüfer"_s;
+    // A non-ASCII local part needs SMTPUTF8 (RFC 6531), which the sink offers.
+    QTest::newRow("utf8 local part")
+        << u"none"_s << false << u"jürgen@example.org"_s << u"jürgen@example.org"_s << QString();
 }
 
 void TestMissingMail::testMailArrives()
 {
     QFETCH(QString, tls);
     QFETCH(bool, login);
+    QFETCH(QString, address);
+    QFETCH(QString, rcpt);
+    QFETCH(QString, displayName);
     SmtpSink::Options options;
     options.starttls = tls == u"starttls"_s;
     options.implicitTls = tls == u"tls"_s;
@@ -343,17 +356,18 @@ void TestMissingMail::testMailArrives()
         m.writeSecret(u"mail/relay"_s, password);
     QVERIFY(m.start());
 
-    const MasterProcess::CtlResult r =
-        m.ctl({u"test-mail"_s, u"Jürgen Prüfer <pruefer@bücher.example>"_s}, 120000);
+    const MasterProcess::CtlResult r = m.ctl({u"test-mail"_s, address}, 120000);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.out.contains("250"), r.out.constData());
     QVERIFY(r.out.contains("accepted by the test sink"));
     QTRY_VERIFY_WITH_TIMEOUT(sink.messages().size() == 1, 15000);
     const SmtpSink::Message msg = sink.messages().first();
-    QCOMPARE(msg.rcptTo, u"pruefer@xn--bcher-kva.example"_s);
+    QCOMPARE(msg.rcptTo, rcpt);
+    QCOMPARE(msg.decoded.value(u"smtputf8"_s).toBool(), rcpt.toUtf8().size() != rcpt.size());
     QCOMPARE(msg.header(u"Subject"_s), u"Yardmaster: test message (Yardmaster test)"_s);
     const QJsonArray to = msg.decoded.value(u"addresses"_s).toObject().value(u"To"_s).toArray();
-    QCOMPARE(to.at(0).toObject().value(u"display_name"_s).toString(), u"Jürgen Prüfer"_s);
+    QCOMPARE(to.at(0).toObject().value(u"display_name"_s).toString(), displayName);
+    QCOMPARE(to.at(0).toObject().value(u"addr_spec"_s).toString(), rcpt);
     QCOMPARE(msg.decoded.value(u"tls"_s).toBool(), tls != u"none"_s);
     QCOMPARE(msg.decoded.value(u"login"_s).toBool(), login);
     QVERIFY(msg.body().contains(u"Yardmaster test"_s));

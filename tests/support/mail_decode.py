@@ -6,11 +6,16 @@ and the longest raw line. Reads the message from stdin (or a file argument)."""
 import json
 import sys
 from email import policy
-from email.parser import BytesParser
+from email.parser import BytesParser, Parser
 
 
 def decode(raw: bytes) -> dict:
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    try:
+        # RFC 6532 (SMTPUTF8) headers are UTF-8; Python's byte parser would
+        # leave them as escaped bytes, its text parser reads them.
+        msg = Parser(policy=policy.default).parsestr(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
     headers = {}
     defects = [type(d).__name__ for d in msg.defects]
     for name, value in msg.items():

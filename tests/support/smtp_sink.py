@@ -25,6 +25,7 @@ class Handler:
     def __init__(self, args):
         self.folder = args.folder
         self.data_reply = args.data_reply
+        self.implicit_tls = args.implicit_tls
         self.counter = itertools.count(1)
 
     def log(self, line):
@@ -43,7 +44,7 @@ class Handler:
             info.update({"mail_from": envelope.mail_from, "rcpt_to": rcpt,
                          "smtputf8": "SMTPUTF8" in [o.upper() for o in envelope.mail_options],
                          "login": bool(session.authenticated),
-                         "tls": session.ssl is not None})
+                         "tls": self.implicit_tls or session.ssl is not None})
             base = os.path.join(self.folder, f"{n:05d}")
             for suffix, data in ((".eml", head + content),
                                  (".json", json.dumps(info).encode())):
@@ -84,8 +85,10 @@ def main():
         if context is not None and not args.implicit_tls:
             kwargs.update(tls_context=context, require_starttls=True)
         if args.auth:
+            # With implicit TLS the whole connection is encrypted, but
+            # aiosmtpd only counts STARTTLS as TLS for auth_require_tls.
             kwargs.update(authenticator=authenticate, auth_required=True,
-                          auth_require_tls=context is not None)
+                          auth_require_tls=context is not None and not args.implicit_tls)
         return SMTP(handler, **kwargs)
 
     loop = asyncio.new_event_loop()
