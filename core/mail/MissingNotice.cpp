@@ -69,10 +69,9 @@ MailMessage missingNotice(const MissingNoticeFacts& f, const MailAddress& from,
     const QString unknown = QStringLiteral("(not reported)");
 
     QStringList b;
-    b << QStringLiteral("The worker '%1' of the build master \"%2\" has been disconnected for %3,")
-             .arg(f.worker, f.title, durationText(goneSeconds))
-      << QStringLiteral("longer than its missing_timeout of %1.")
-             .arg(durationText(f.missingTimeout))
+    b << QStringLiteral("Worker '%1' of the build master \"%2\" is missing:").arg(f.worker, f.title)
+      << QStringLiteral("it has been disconnected for %1 (missing_timeout: %2).")
+             .arg(durationText(goneSeconds), durationText(f.missingTimeout))
       << QString() << QStringLiteral("  Worker:        %1").arg(f.worker)
       << QStringLiteral("  Last seen:     %1").arg(timeText(f.lastSeenMs))
       << QStringLiteral("  Disconnected:  %1").arg(timeText(f.lostMs))
@@ -89,8 +88,12 @@ MailMessage missingNotice(const MissingNoticeFacts& f, const MailAddress& from,
         b << QStringLiteral("  Basedir:       %1").arg(basedir);
     b << QStringLiteral("  Master:        %1 on %2").arg(f.title, f.masterHost) << QString()
       << QStringLiteral("What to do:")
-      << QStringLiteral("  - Check that %1 is up and can reach the master's host %2.")
-             .arg(host.isEmpty() ? QStringLiteral("the worker's machine") : host, f.masterHost)
+      << (f.peer.isEmpty()
+              ? QStringLiteral("  - Check that the worker's machine is up and can reach %1.")
+                    .arg(f.masterHost)
+              : QStringLiteral("  - Check that the worker's machine (last connected from %1)\n"
+                               "    is up and can reach %2.")
+                    .arg(f.peer, f.masterHost))
       << QStringLiteral("  - Check that the worker runs there: buildbot-worker start %1")
              .arg(basedir.isEmpty() ? QStringLiteral("BASEDIR") : basedir)
       << QStringLiteral("    (its log is twistd.log in that folder).")
