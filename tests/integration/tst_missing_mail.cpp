@@ -107,6 +107,7 @@ private Q_SLOTS:
     void reconnectInTimeSendsNothing();
     void twoLossesTwoNotices();
     void masterRestartedDuringWindow();
+    void reloadWithoutAddressesCancels();
     void smtpDownThenUp();
     void permanentRefusalIsNotRetried();
     void testMailArrives_data();
@@ -251,6 +252,34 @@ void TestMissingMail::masterRestartedDuringWindow()
     QVERIFY(m.start());
     QTest::qWait(5000);
     QCOMPARE(sink.messages().size(), 1);
+}
+
+void TestMissingMail::reloadWithoutAddressesCancels()
+{
+    SmtpSink sink;
+    QVERIFY(sink.start());
+    const QString name = u"bot-reload"_s;
+    const int timeout = 10;
+    MasterProcess m(mailConfig(name, {u"ops@example.org"_s}, timeout, sink.port()));
+    m.writeSecret(u"worker/"_s + name, "reload-Pw-9");
+    QVERIFY(m.start());
+    BuildbotWorker w(name, "reload-Pw-9", m.port());
+    QVERIFY(w.create());
+    qint64 lostMs = 0;
+    QVERIFY(attachAndKill(m, w, name, &lostMs));
+    // The same config without notify_on_missing: the pending notice is dropped.
+    QJsonObject quiet = mailConfig(name, {}, timeout, sink.port());
+    QJsonArray workers{workerEntry(name, {{u"missing_timeout"_s, timeout}})};
+    quiet.insert(u"workers"_s, workers);
+    m.rewriteConfig(quiet);
+    const MasterProcess::CtlResult r = m.ctl({u"reload"_s});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(QDateTime::currentMSecsSinceEpoch() < lostMs + timeout * 1000);
+    QVERIFY(m.waitForLog(u"is no longer watched"_s, 15000));
+    while (QDateTime::currentMSecsSinceEpoch() < lostMs + (timeout + 4) * 1000)
+        QTest::qWait(500);
+    QCOMPARE(sink.transactions().size(), 0);
+    QCOMPARE(eventKinds(m, name).count(u"worker-missing"_s), 0);
 }
 
 void TestMissingMail::smtpDownThenUp()
