@@ -4,10 +4,12 @@
 
 # To build Yardmaster.
 YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
-    libqt6sql6-sqlite libmsgpack-cxx-dev libboost-dev)
+    libqt6sql6-sqlite libmsgpack-cxx-dev libboost-dev
+    qtkeychain-qt6-dev)
 # To run its tests: the real Buildbot worker (3.7) they attach, and Buildbot's
 # master (3.7) for the side-by-side benchmark smoke test.
-YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot)
+YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot
+    gnome-keyring dbus libsecret-1-0 libsecret-tools)
 # Mail: libcurl's SMTP to build; a real SMTP server (aiosmtpd) and openssl (a
 # self-signed certificate for the STARTTLS/SMTPS tests) to test.
 YM_BUILD_PACKAGES+=(libcurl4-openssl-dev)

@@ -24,6 +24,7 @@ inline constexpr K ArtifactsDir{"artifacts_dir"};
 inline constexpr K PingInterval{"ping_interval"};
 inline constexpr K PingTimeout{"ping_timeout"};
 inline constexpr K IoThreads{"io_threads"};
+inline constexpr K Secrets{"secrets"};
 
 // "master.protocols"
 inline constexpr K Msgpack{"msgpack"};
@@ -86,7 +87,8 @@ inline constexpr K CaFile{"ca_file"};
 
 inline constexpr K TopKeys[] = {Master, Workers, Builders, Mail};
 inline constexpr K MasterKeys[] = {Title,    Protocols,     PingInterval, PingTimeout, IoThreads,
-                                   Database, ControlSocket, SecretsDir,   ArtifactsDir};
+                                   Database, ControlSocket, SecretsDir,   ArtifactsDir,
+                                   Secrets};
 inline constexpr K ProtocolKeys[] = {Msgpack};
 inline constexpr K MsgpackKeys[] = {Enabled, Port, Bind};
 inline constexpr K WorkerKeys[] = {

@@ -25,6 +25,8 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("started");
     case Kind::Stopped:
         return QStringLiteral("stopped");
+    case Kind::SecretError:
+        return QStringLiteral("secret-error");
     case Kind::WorkerMissing:
         return QStringLiteral("worker-missing");
     case Kind::MailSent:

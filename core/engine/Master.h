@@ -51,7 +51,19 @@ public:
     // appear, removed ones are disconnected, changed ones are updated, and
     // unchanged connected workers keep their link. A config that fails
     // validation is refused with all its errors; the running config stays.
+    // With the directory store the outcome is known at once; with the OS
+    // keychain (asynchronous) reloadNow() answers an error saying the reload
+    // goes on: use reloadAsync() there.
     Result<ReloadReport> reloadNow();
+    // The same, answering through `done` once the config's secrets are
+    // resolved (possibly before this returns). The new config applies at once,
+    // after the secrets: a login never sees half of it.
+    void reloadAsync(std::function<void(Result<ReloadReport>)> done);
+    // What master.secrets "auto" means for this face (before start()):
+    // Keychain for the desktop console; Directory (the default) headless.
+    void setAutoSecretsBackend(SecretsBackend backend);
+    // The secret store in use: "keychain" or "directory" (empty before start).
+    QString secretsBackend() const;
     // Queues a build of `builder` (persisted, FIFO per builder); returns the
     // request id, or an error naming an unknown builder.
     Result<qint64> forceBuild(const QString& builder, const QString& reason,

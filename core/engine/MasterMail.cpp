@@ -12,8 +12,17 @@ void Master::Impl::startMail(const QList<storage::WorkerLossRecord>& pending)
     hooks.config = [this]() -> const MasterConfig& {
         return config;
     };
-    hooks.resolveSecret = [this](const SecretRef& ref, const QString& where) {
-        return resolveSecret(ref, *secrets, where);
+    hooks.resolveSecret = [this](const SecretRef& ref, const QString& where,
+                                 std::function<void(Result<QByteArray>)> done) {
+        const QString key = QStringLiteral("mail");
+        resolveSecrets(
+            *secrets, {SecretRequest{key, ref, where}}, &q, [key, done](const ResolvedSecrets& r) {
+                if (r.values.contains(key))
+                    done(r.values.value(key));
+                else
+                    done(Error{r.errors.value(key, QStringLiteral("mail.password: "
+                                                                  "cannot be resolved"))});
+            });
     };
     hooks.store = [this] {
         return storage.get();

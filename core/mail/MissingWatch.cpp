@@ -50,7 +50,7 @@ MissingWatch::~MissingWatch()
         m_deadlines.cancel(loss.timer);
 }
 
-Result<SmtpSettings> MissingWatch::smtpSettings() const
+void MissingWatch::smtpSettings(std::function<void(Result<SmtpSettings>)> done) const
 {
     const MailConfig& m = m_hooks.config().mail;
     SmtpSettings s;
@@ -59,13 +59,22 @@ Result<SmtpSettings> MissingWatch::smtpSettings() const
     s.tls = m.tls;
     s.username = m.username;
     s.caFile = m.caFile.isEmpty() ? QString() : m_hooks.config().resolvePath(m.caFile);
-    if (!m.username.isEmpty() && m.password) {
-        Result<QByteArray> pw = m_hooks.resolveSecret(*m.password, QStringLiteral("mail.password"));
-        if (!pw)
-            return pw.error();
-        s.password = pw.value();
+    if (m.username.isEmpty() || !m.password) {
+        done(s);
+        return;
     }
-    return s;
+    std::weak_ptr<bool> alive = m_alive;
+    m_hooks.resolveSecret(*m.password, QStringLiteral("mail.password"),
+                          [alive, s, done](Result<QByteArray> pw) mutable {
+                              if (alive.expired())
+                                  return;
+                              if (!pw) {
+                                  done(pw.error());
+                                  return;
+                              }
+                              s.password = pw.value();
+                              done(s);
+                          });
 }
 
 const WorkerConfig* MissingWatch::watched(const QString& worker) const
@@ -275,19 +284,33 @@ void MissingWatch::attempt(const QString& worker)
     auto it = m_losses.find(worker);
     if (it == m_losses.end())
         return;
+    it->second.sending = true;
+    smtpSettings([this, worker](Result<SmtpSettings> settings) {
+        auto found = m_losses.find(worker);
+        if (found == m_losses.end())
+            return; // back meanwhile
+        if (!settings) {
+            Loss& loss = found->second;
+            const QString why = QStringLiteral("cannot send the notice about worker '%1': %2")
+                                    .arg(worker, settings.error().message);
+            qCWarning(lcMail).noquote() << why;
+            m_hooks.event(EngineEvent::Kind::MailFailed, worker, why);
+            loss.record.lastError = why;
+            finish(loss, QStringLiteral("failed"));
+            m_losses.erase(found);
+            return;
+        }
+        send(worker, settings.value());
+    });
+}
+
+void MissingWatch::send(const QString& worker, const SmtpSettings& settings)
+{
+    auto it = m_losses.find(worker);
+    if (it == m_losses.end())
+        return;
     Loss& loss = it->second;
     const MasterConfig& config = m_hooks.config();
-    Result<SmtpSettings> settings = smtpSettings();
-    if (!settings) {
-        const QString why = QStringLiteral("cannot send the notice about worker '%1': %2")
-                                .arg(worker, settings.error().message);
-        qCWarning(lcMail).noquote() << why;
-        m_hooks.event(EngineEvent::Kind::MailFailed, worker, why);
-        loss.record.lastError = why;
-        finish(loss, QStringLiteral("failed"));
-        m_losses.erase(it);
-        return;
-    }
     const Result<MailAddress> from = MailAddress::parse(config.mail.effectiveFromaddr());
     MailDelivery d;
     if (from)
@@ -308,14 +331,12 @@ void MissingWatch::attempt(const QString& worker)
         return;
     }
     d.message = loss.message;
-    loss.sending = true;
     const qint64 lostMs = loss.record.lostMs;
     qCDebug(lcMail).noquote() << QStringLiteral("sending the notice about worker '%1' via %2")
-                                     .arg(worker, settings->where());
-    m_transport.send(settings.value(), d, m_context,
-                     [this, worker, lostMs](const MailOutcome& outcome) {
-                         attemptDone(worker, lostMs, outcome);
-                     });
+                                     .arg(worker, settings.where());
+    m_transport.send(settings, d, m_context, [this, worker, lostMs](const MailOutcome& outcome) {
+        attemptDone(worker, lostMs, outcome);
+    });
 }
 
 void MissingWatch::attemptDone(const QString& worker, qint64 lostMs, const MailOutcome& outcome)
@@ -397,34 +418,41 @@ void MissingWatch::sendTest(const QString& address, std::function<void(Result<QS
                        .arg(config.mail.effectiveFromaddr(), from.error().message)});
         return;
     }
-    Result<SmtpSettings> settings = smtpSettings();
-    if (!settings) {
-        done(settings.error());
-        return;
-    }
-    const QString summary = settingsSummary(config.mail, settings.value());
-    MailDelivery d;
-    d.envelopeFrom = from->envelope();
-    d.recipients << to->envelope();
-    d.message = testMessage(config.master.title, QHostInfo::localHostName(), summary, from.value(),
-                            to.value())
-                    .render();
-    const QString where = settings->where();
-    m_transport.send(
-        settings.value(), d, m_context, [this, done, address, where](const MailOutcome& outcome) {
-            if (outcome.ok()) {
-                const QString text = QStringLiteral("test message sent to %1 via %2: %3")
-                                         .arg(address, where, outcome.text());
-                qCInfo(lcMail).noquote() << text;
-                m_hooks.event(EngineEvent::Kind::MailSent, {}, text);
-                done(outcome.text());
-            } else {
-                const QString text =
-                    QStringLiteral("test message to %1 not sent: %2").arg(address, outcome.text());
-                qCWarning(lcMail).noquote() << text;
-                m_hooks.event(EngineEvent::Kind::MailFailed, {}, text);
-                done(Error{text});
+    const MailAddress toAddress = to.value();
+    const MailAddress fromAddress = from.value();
+    const QString title = config.master.title;
+    const MailConfig mail = config.mail;
+    smtpSettings(
+        [this, done, address, toAddress, fromAddress, title, mail](Result<SmtpSettings> settings) {
+            if (!settings) {
+                done(settings.error());
+                return;
             }
+            MailDelivery d;
+            d.envelopeFrom = fromAddress.envelope();
+            d.recipients << toAddress.envelope();
+            d.message = testMessage(title, QHostInfo::localHostName(),
+                                    settingsSummary(mail, settings.value()), fromAddress, toAddress)
+                            .render();
+            const QString where = settings->where();
+            m_transport.send(settings.value(), d, m_context,
+                             [this, done, address, where](const MailOutcome& outcome) {
+                                 if (outcome.ok()) {
+                                     const QString text =
+                                         QStringLiteral("test message sent to %1 via %2: %3")
+                                             .arg(address, where, outcome.text());
+                                     qCInfo(lcMail).noquote() << text;
+                                     m_hooks.event(EngineEvent::Kind::MailSent, {}, text);
+                                     done(outcome.text());
+                                 } else {
+                                     const QString text =
+                                         QStringLiteral("test message to %1 not sent: %2")
+                                             .arg(address, outcome.text());
+                                     qCWarning(lcMail).noquote() << text;
+                                     m_hooks.event(EngineEvent::Kind::MailFailed, {}, text);
+                                     done(Error{text});
+                                 }
+                             });
         });
 }
 

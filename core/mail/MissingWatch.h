@@ -12,6 +12,7 @@
 #include <QSet>
 
 #include <functional>
+#include <memory>
 #include <unordered_map>
 
 namespace ym {
@@ -35,7 +36,10 @@ public:
     struct Hooks
     {
         std::function<const MasterConfig&()> config;
-        std::function<Result<QByteArray>(const SecretRef&, const QString& where)> resolveSecret;
+        // Resolves a secret reference (maybe later, from the event loop).
+        std::function<void(const SecretRef&, const QString& where,
+                           std::function<void(Result<QByteArray>)> done)>
+            resolveSecret;
         std::function<Store*()> store;
         std::function<void(EngineEvent::Kind, const QString& worker, const QString& message)> event;
     };
@@ -57,8 +61,8 @@ public:
     // gets the server's answer or the error.
     void sendTest(const QString& address, std::function<void(Result<QString>)> done);
 
-    // The SMTP settings of the current config (password resolved).
-    Result<SmtpSettings> smtpSettings() const;
+    // The SMTP settings of the current config, password resolved (maybe later).
+    void smtpSettings(std::function<void(Result<SmtpSettings>)> done) const;
 
 private:
     struct Loss
@@ -73,6 +77,7 @@ private:
     void schedule(Loss& loss, qint64 delayMs);
     void due(const QString& worker);
     void attempt(const QString& worker);
+    void send(const QString& worker, const SmtpSettings& settings);
     void attemptDone(const QString& worker, qint64 lostMs, const MailOutcome& outcome);
     void finish(Loss& loss, const QString& state);
     const WorkerConfig* watched(const QString& worker) const; // configured with addresses

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ym {
@@ -20,6 +21,9 @@ using ConnId = std::uint64_t; // never 0; never reused within one hub
 struct CredentialTable
 {
     std::unordered_map<std::string, std::string> passwords;
+    // Configured workers whose password could not be resolved (secret store
+    // errors): refused with a reason that says so.
+    std::unordered_set<std::string> unavailable;
 };
 
 // What the I/O threads report to the engine.

@@ -142,17 +142,23 @@ void IoLoop::handshake(Link& l)
     }
     const auto table = m_shared.credentialTable();
     const std::string* expected = nullptr;
+    bool unavailable = false;
     if (table) {
-        const auto it = table->passwords.find(
-            std::string(credentials->name.constData(), std::size_t(credentials->name.size())));
+        const std::string key(credentials->name.constData(), std::size_t(credentials->name.size()));
+        const auto it = table->passwords.find(key);
         if (it != table->passwords.end())
             expected = &it->second;
+        else
+            unavailable = table->unavailable.count(key) > 0;
     }
     if (!expected) {
         // Same work as for a known name, so timing does not reveal which names exist.
         [[maybe_unused]] volatile bool same =
             http::constantTimeEquals(credentials->password, dummyPassword());
-        refuse(l, 401, name, QStringLiteral("unknown worker name"));
+        refuse(l, 401, name,
+               unavailable ? QStringLiteral("its password could not be read from the secret "
+                                            "store (see the secret errors in the log)")
+                           : QStringLiteral("unknown worker name"));
         return;
     }
     if (!http::constantTimeEquals(credentials->password,
