@@ -87,7 +87,9 @@ private:
     DeadlineQueue& m_deadlines;
     MailTransport& m_transport;
     QObject* m_context;
-    QSet<QString> m_attached;                   // attached since the master started
+    QSet<QString> m_attached; // attached since the master started
+    // Callbacks that may outlive this object (secret resolution) check it.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
     std::unordered_map<QString, Loss> m_losses; // at most one open loss per worker
 };
 
