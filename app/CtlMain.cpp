@@ -86,6 +86,11 @@ const QList<CommandInfo>& commands()
          u"without a running master; run `yardmaster ctl reload` afterwards so a running\n"
          u"master uses the change."_s,
          60000, u"set NAME | delete NAME | list | migrate [--store keychain|directory]"_s, 1, 2},
+        {u"test-mail"_s, u"send a test message with the master's mail settings"_s,
+         u"Makes the running master send a test message to ADDRESS with its current `mail`\n"
+         u"settings (relay host, port, TLS, login). Prints the SMTP server's answer; when the\n"
+         u"message is not sent, prints the error (exit code 1)."_s,
+         120000, u"ADDRESS"_s, 1, 1},
     };
     return list;
 }
@@ -548,6 +553,8 @@ int runCtl(int argc, char** argv)
         request.insert(u"request"_s, double(id));
         if (parser.isSet(reasonOption))
             request.insert(u"reason"_s, parser.value(reasonOption));
+    } else if (command->name == u"test-mail"_s) {
+        request.insert(u"address"_s, args.at(0));
     } else if (command->name == u"builds"_s && parser.isSet(builderOption)) {
         request.insert(u"builder"_s, parser.value(builderOption));
     }
@@ -575,6 +582,11 @@ int runCtl(int argc, char** argv)
         printOut(QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Indented)));
         return ok ? ExitOk : ExitRefused;
     }
+    if (!ok && command->name == u"test-mail"_s) {
+        for (const QJsonValue& error : answer.value(u"errors"_s).toArray())
+            printErr(u"yardmaster ctl test-mail: %1\n"_s.arg(error.toString()));
+        return ExitRefused;
+    }
     if (!ok) {
         printErr(u"yardmaster ctl %1: the master refused:\n"_s.arg(command->name));
         const QJsonArray errors = answer.value(u"errors"_s).toArray();
@@ -595,6 +607,9 @@ int runCtl(int argc, char** argv)
         printOut(u"cancelled build request %1\n"_s.arg(text(answer.value(u"request"_s))));
     } else if (command->name == u"builds"_s) {
         printOut(printBuilds(answer));
+    } else if (command->name == u"test-mail"_s) {
+        printOut(u"test message to %1 accepted by the SMTP server: %2\n"_s.arg(
+            answer.value(u"address"_s).toString(), answer.value(u"answer"_s).toString()));
     } else if (command->name == u"log"_s) {
         int lastStep = -1;
         printOut(printLog(answer, &lastStep));

@@ -10,6 +10,10 @@ YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
 # master (3.7) for the side-by-side benchmark smoke test.
 YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot
     gnome-keyring dbus libsecret-1-0 libsecret-tools)
+# Mail: libcurl's SMTP to build; a real SMTP server (aiosmtpd) and openssl (a
+# self-signed certificate for the STARTTLS/SMTPS tests) to test.
+YM_BUILD_PACKAGES+=(libcurl4-openssl-dev)
+YM_TEST_PACKAGES+=(python3-aiosmtpd openssl)
 
 YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 YM_BUILD_DIR="${YM_BUILD_DIR:-$YM_ROOT/build}"

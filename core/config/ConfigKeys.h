@@ -12,6 +12,7 @@ using K = QLatin1StringView;
 inline constexpr K Master{"master"};
 inline constexpr K Workers{"workers"};
 inline constexpr K Builders{"builders"};
+inline constexpr K Mail{"mail"};
 
 // "master"
 inline constexpr K Title{"title"};
@@ -77,7 +78,14 @@ inline constexpr K Blocksize{"blocksize"};
 inline constexpr K Mode{"mode"};
 inline constexpr K Keepstamp{"keepstamp"};
 
-inline constexpr K TopKeys[] = {Master, Workers, Builders};
+// "mail" (also Port, Password, Builders)
+inline constexpr K Fromaddr{"fromaddr"};
+inline constexpr K Relayhost{"relayhost"};
+inline constexpr K Tls{"tls"};
+inline constexpr K Username{"username"};
+inline constexpr K CaFile{"ca_file"};
+
+inline constexpr K TopKeys[] = {Master, Workers, Builders, Mail};
 inline constexpr K MasterKeys[] = {Title,    Protocols,     PingInterval, PingTimeout, IoThreads,
                                    Database, ControlSocket, SecretsDir,   ArtifactsDir,
                                    Secrets};
@@ -95,5 +103,7 @@ inline constexpr K UploadStepKeys[] = {Type,    Name,      Workdir, WorkerSrc, M
                                        Maxsize, Blocksize, Mode,    Keepstamp, HaltOnFailure};
 inline constexpr K DownloadStepKeys[] = {Type,    Name,      Workdir, MasterSrc,    WorkerDest,
                                          Maxsize, Blocksize, Mode,    HaltOnFailure};
+inline constexpr K MailKeys[] = {Fromaddr, Relayhost, Port,     Tls,
+                                 Username, Password,  Builders, CaFile};
 
 } // namespace ym::configkeys

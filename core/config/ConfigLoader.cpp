@@ -3,6 +3,8 @@
 #include "config/BuilderLoader.h"
 #include "config/ConfigKeys.h"
 #include "config/ConfigValidation.h"
+#include "config/MailLoader.h"
+#include "mail/MailAddress.h"
 #include "secrets/SecretStore.h"
 
 #include <QFile>
@@ -31,9 +33,7 @@ using namespace configdetail;
 
 bool isEmailAddress(const QString& s)
 {
-    static const QRegularExpression re(
-        QStringLiteral(R"(^[^@\s"(),:;<>\[\\\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$)"));
-    return re.match(s).hasMatch();
+    return MailAddress::parse(s, false).ok();
 }
 
 // Builds the config as it checks it.
@@ -59,6 +59,16 @@ public:
             }
             parseBuilders(*this, root.value(keys::Builders), QString(keys::Builders), workerNames,
                           config.builders);
+        }
+        if (root.contains(keys::Mail)) {
+            QStringList builderNames;
+            for (const QJsonValue& b : root.value(keys::Builders).toArray()) {
+                const QJsonValue name = b.toObject().value(keys::Name);
+                if (name.isString())
+                    builderNames << name.toString();
+            }
+            parseMail(*this, root.value(keys::Mail), QString(keys::Mail), builderNames,
+                      config.mail);
         }
     }
 

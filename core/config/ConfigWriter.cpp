@@ -237,6 +237,20 @@ bool makeOwnerOnlyPath(const QString& dir)
     return QFileInfo(dir).isDir();
 }
 
+QByteArray mail(const MailConfig& m)
+{
+    return Obj()
+        .add(keys::Fromaddr, scalar(m.fromaddr))
+        .add(keys::Relayhost, scalar(m.relayhost))
+        .add(keys::Port, QByteArray::number(m.port))
+        .add(keys::Tls, scalar(MailConfig::tlsName(m.tls)))
+        .add(keys::Username, scalar(m.username))
+        .add(keys::Password, m.password ? password(*m.password) : QByteArrayLiteral("null"))
+        .add(keys::CaFile, scalar(m.caFile))
+        .add(keys::Builders, addressList(m.builders))
+        .render(1);
+}
+
 } // namespace
 
 QByteArray serializeConfig(const MasterConfig& config)
@@ -271,6 +285,7 @@ QByteArray serializeConfig(const MasterConfig& config)
                .add(keys::Master, master)
                .add(keys::Workers, lines(workers, 1))
                .add(keys::Builders, lines(builders, 1))
+               .add(keys::Mail, mail(config.mail))
                .render(0) +
            '\n';
 }

@@ -76,11 +76,41 @@ struct MasterSettings
     bool operator==(const MasterSettings&) const = default;
 };
 
+// Outgoing mail (missing-worker notices): config `mail`. Without that
+// section: yardmaster@<hostname> via localhost:25, no TLS, no login.
+struct MailConfig
+{
+    enum class Tls
+    {
+        None,     // plain SMTP
+        StartTls, // SMTP, then STARTTLS (required: refused when the server lacks it)
+        Tls,      // TLS from the first byte (SMTPS, usually port 465)
+    };
+    static constexpr quint16 DefaultPort = 25;
+    static constexpr quint16 DefaultTlsPort = 465;
+
+    QString fromaddr;                                // empty: yardmaster@<hostname>
+    QString relayhost = QStringLiteral("localhost"); // host name or IP address
+    quint16 port = DefaultPort;
+    Tls tls = Tls::None;
+    QString username;                  // empty: no AUTH
+    std::optional<SecretRef> password; // set exactly when username is set
+    QString caFile;                    // empty: the system's CA certificates
+    QStringList builders;              // [] : missing-worker notices only
+
+    bool operator==(const MailConfig&) const = default;
+
+    // fromaddr, or yardmaster@<this host's name>.
+    QString effectiveFromaddr() const;
+    static QString tlsName(Tls tls);
+};
+
 struct MasterConfig
 {
     MasterSettings master;
     QList<WorkerConfig> workers;
     QList<BuilderConfig> builders;
+    MailConfig mail;
 
     // The file this config was loaded from (absolute); relative paths in it are
     // relative to that file's folder. Not part of equality.
@@ -88,7 +118,8 @@ struct MasterConfig
 
     bool operator==(const MasterConfig& o) const
     {
-        return master == o.master && workers == o.workers && builders == o.builders;
+        return master == o.master && workers == o.workers && builders == o.builders &&
+               mail == o.mail;
     }
 
     const WorkerConfig* findWorker(const QString& name) const;

@@ -196,6 +196,8 @@ void ControlServer::handleRequest(const QByteArray& line, const Answer& answer)
         return builds(request, answer);
     if (command == u"log"_s)
         return log(request, answer);
+    if (command == u"test-mail"_s)
+        return testMail(request, answer);
     answer(failure({u"unknown command '%1'"_s.arg(command.left(100))}));
 }
 

@@ -45,6 +45,9 @@ class Master;
 //   {"command":"stop","build":ID,"reason":R?} -> {"ok":true} or {"ok":false,"errors":[...]}
 //   {"command":"cancel","request":ID,"reason":R?} -> {"ok":true,"request":ID}: a queued
 //                           request taken out of the queue (ends `cancelled`)
+//   {"command":"test-mail","address":A}
+//                        -> {"ok":true,"address":A,"answer":"250 ..."}: the SMTP server took it
+//                        or {"ok":false,"errors":["test message to A not sent: ..."]}
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
@@ -71,6 +74,7 @@ private:
     QJsonObject cancel(const QJsonObject& request);
     void builds(const QJsonObject& request, const Answer& answer);
     void log(const QJsonObject& request, const Answer& answer);
+    void testMail(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;
     void reload(const Answer& answer);
     QJsonObject events() const;

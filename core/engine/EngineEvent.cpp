@@ -27,6 +27,12 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("stopped");
     case Kind::SecretError:
         return QStringLiteral("secret-error");
+    case Kind::WorkerMissing:
+        return QStringLiteral("worker-missing");
+    case Kind::MailSent:
+        return QStringLiteral("mail-sent");
+    case Kind::MailFailed:
+        return QStringLiteral("mail-failed");
     }
     return QStringLiteral("unknown");
 }

@@ -23,6 +23,9 @@ struct EngineEvent
         Started,
         Stopped,
         SecretError, // a worker's password could not be resolved (secret store errors)
+        WorkerMissing, // gone longer than missing_timeout (a notice is due)
+        MailSent,      // a notice (or test message) was taken by the SMTP server
+        MailFailed,    // a mail attempt failed: `message` has the server's answer or error
     };
 
     QDateTime time; // UTC

@@ -106,6 +106,11 @@ Store* Master::store() const
     return d->running ? d->storage.get() : nullptr;
 }
 
+void Master::sendTestMail(const QString& address, std::function<void(Result<QString>)> done)
+{
+    d->sendTestMail(address, std::move(done));
+}
+
 void Master::requestBuild(const QString& builder, const QString& reason,
                           const QJsonObject& properties)
 {

@@ -80,6 +80,9 @@ public:
     QList<BuildInfo> builds() const;
     // The database (for reads by the control server); null when not running.
     Store* store() const;
+    // Sends a test message to `address` with the current mail settings;
+    // `done` (on the engine thread) gets the SMTP server's answer or the error.
+    void sendTestMail(const QString& address, std::function<void(Result<QString>)> done);
 
     // --- any thread (MasterViews.cpp): reads for the GUI. `done` runs on
     // `context`'s thread (never when `context` is destroyed first); neither the

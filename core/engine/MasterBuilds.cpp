@@ -32,11 +32,15 @@ void Master::Impl::workerAttached(const QString& worker)
 {
     queue.setConnected(worker, true, nowMs());
     scheduleAssign();
+    if (missing)
+        missing->attached(worker);
 }
 
 void Master::Impl::workerDetached(const QString& worker)
 {
     queue.setConnected(worker, false, nowMs());
+    if (auto it = sessions.find(worker); running && missing && it != sessions.end())
+        missing->detached(it->second->snapshot());
 }
 
 QStringList Master::Impl::builderDirs(const QString& worker) const

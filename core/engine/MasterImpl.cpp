@@ -75,7 +75,18 @@ void Master::Impl::start(std::function<void(const QStringList&)> done)
             restoreBuilds([this, done] {
                 resolveCredentials(*secrets, config, [this, done](ResolvedSecrets resolved) {
                     credentials = std::move(resolved);
-                    done(startListening());
+                    storage->pendingWorkerLosses(
+                        &q, [this, done](Result<QList<storage::WorkerLossRecord>> losses) {
+                            if (!losses.ok())
+                                qCWarning(lcEngine).noquote()
+                                    << QStringLiteral("cannot read the pending worker losses: %1")
+                                           .arg(losses.error().message);
+                            const QStringList errors = startListening();
+                            if (errors.isEmpty())
+                                startMail(losses.ok() ? losses.value()
+                                                      : QList<storage::WorkerLossRecord>());
+                            done(errors);
+                        });
                 });
             });
         });
@@ -190,6 +201,7 @@ void Master::Impl::stopAll()
     linkOwner.clear();
     deadlineQueue->clear();
     housekeeping->stop();
+    stopMail();
     emitBatch();
     recordEvent(EngineEvent::Kind::Stopped, {}, {}, QStringLiteral("master stopped"));
     storage.reset();    // writes what is queued, closes the database, joins its thread

@@ -6,6 +6,8 @@
 #include "engine/Master.h"
 #include "engine/RefusalLog.h"
 #include "engine/WorkerSession.h"
+#include "mail/MissingWatch.h"
+#include "mail/SmtpSender.h"
 #include "protocol/ConnectionHub.h"
 #include "protocol/Listener.h"
 #include "secrets/AsyncSecretStore.h"
@@ -100,6 +102,11 @@ struct Master::Impl final : SessionHost, BuildHost
     void duplicateCheckDone(const QString& worker, ConnId oldConn, bool oldAnswered);
     void attachLink(WorkerSession& session, std::unique_ptr<Link> link);
 
+    // Mail: missing-worker notices and test messages (MasterMail.cpp)
+    void startMail(const QList<storage::WorkerLossRecord>& pending);
+    void stopMail();
+    void sendTestMail(const QString& address, std::function<void(Result<QString>)> done);
+
     // Config
     QStringList applyCredentials(); // from `credentials`; returns warnings
     void emitBatch();
@@ -128,6 +135,8 @@ struct Master::Impl final : SessionHost, BuildHost
     std::unique_ptr<RefusalLog> refusals;
     bool running = false;
     bool starting = false;
+    std::unique_ptr<SmtpSender> smtp;      // mail thread; before `missing` (outlives it)
+    std::unique_ptr<MissingWatch> missing; // while running
 
     std::unordered_map<QString, std::unique_ptr<WorkerSession>> sessions;
     std::unordered_map<ConnId, QString> linkOwner; // current links of sessions

@@ -124,6 +124,9 @@ Result<Master::ReloadReport> Master::Impl::applyReload(const MasterConfig& next,
     config.master.secretsDir = next.master.secretsDir;
     config.master.secrets = next.master.secrets;
     report.warnings << applyCredentials();
+    config.mail = next.mail;
+    if (missing)
+        missing->configChanged();
 
     report.added.sort();
     report.removed.sort();

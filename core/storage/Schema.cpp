@@ -95,6 +95,36 @@ QList<Migration> buildMigrations()
             QStringLiteral("CREATE INDEX log_chunks_step ON log_chunks (step_id, id)"),
         }});
 
+    // Version 2: connection losses of workers that have notify_on_missing,
+    // so a notice is sent once per loss, also across a master restart.
+    list.append(Migration{
+        2,
+        QStringLiteral("create the worker loss table for missing-worker notices (schema 2)"),
+        {
+            // `state`: pending (waiting for missing_timeout, or for the mail
+            // to go through), returned (reconnected in time), notified (the
+            // SMTP server took the notice), failed (refused for good, or out
+            // of retries), cancelled (the worker or its addresses were
+            // removed from the config). `info_json` keeps what the worker
+            // reported (admin, host...) for a notice sent after a restart.
+            QStringLiteral("CREATE TABLE worker_losses ("
+                           " id {ID},"
+                           " worker TEXT NOT NULL,"
+                           " lost_ms BIGINT NOT NULL,"
+                           " last_seen_ms BIGINT,"
+                           " peer TEXT NOT NULL DEFAULT '',"
+                           " reason TEXT NOT NULL DEFAULT '',"
+                           " info_json TEXT NOT NULL DEFAULT '{}',"
+                           " state TEXT NOT NULL DEFAULT 'pending'"
+                           "  CHECK (state IN ('pending', 'returned', 'notified', 'failed',"
+                           " 'cancelled')),"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " finished_ms BIGINT,"
+                           " UNIQUE (worker, lost_ms))"),
+            QStringLiteral("CREATE INDEX worker_losses_state ON worker_losses (state, worker)"),
+        }});
+
     return list;
 }
 

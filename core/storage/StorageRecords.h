@@ -66,6 +66,21 @@ struct LogChunkRecord
     QString text;
 };
 
+// A worker's connection loss, watched for notify_on_missing (worker_losses).
+struct WorkerLossRecord
+{
+    QString worker;
+    qint64 lostMs = 0; // with `worker`, identifies the loss
+    qint64 lastSeenMs = 0;
+    QString peer;
+    QString reason;
+    QJsonObject info;                          // admin, host, version... as reported
+    QString state = QStringLiteral("pending"); // pending, returned, notified, failed, cancelled
+    int attempts = 0;                          // mail attempts so far
+    QString lastError;
+    qint64 finishedMs = 0;
+};
+
 // worker_events.kind <-> EngineEvent::Kind (the names of EngineEvent::kindName).
 std::optional<EngineEvent::Kind> eventKindFromName(const QString& name);
 

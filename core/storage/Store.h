@@ -95,6 +95,15 @@ public:
     void queryLog(qint64 stepId, qint64 afterChunkId, int limit, QObject* context,
                   std::function<void(Result<QList<storage::LogChunkRecord>>)> done);
 
+    // --- worker losses (missing-worker notices; StoreLosses.cpp) ---
+    void addWorkerLoss(const storage::WorkerLossRecord& loss);
+    // Writes state, attempts, last_error and finished_ms of the loss
+    // (worker, lostMs).
+    void updateWorkerLoss(const storage::WorkerLossRecord& loss);
+    // Losses still 'pending', oldest first.
+    void pendingWorkerLosses(QObject* context,
+                             std::function<void(Result<QList<storage::WorkerLossRecord>>)> done);
+
 Q_SIGNALS:
     void writeFailed(const QString& message);
 

@@ -102,6 +102,7 @@ void TestDatabase::freshDatabaseIsCurrentWalAndPrivate()
     const QStringList expected{
         QStringLiteral("build_requests"), QStringLiteral("builds"), QStringLiteral("log_chunks"),
         QStringLiteral("schema_version"), QStringLiteral("steps"),  QStringLiteral("worker_events"),
+        QStringLiteral("worker_losses"),
     };
     QCOMPARE(tables(db), expected);
     // Owner read/write, nothing for group and others; the same for SQLite's
