@@ -22,6 +22,7 @@ struct EngineEvent
         ConfigRejected,
         Started,
         Stopped,
+        Administered, // pause, unpause, shutdown, disconnect, add/edit/remove by an administrator
     };
 
     QDateTime time; // UTC

@@ -15,6 +15,9 @@ Master::Master(QString configPath, QObject* parent)
     qRegisterMetaType<QList<ym::WorkerState>>();
     qRegisterMetaType<ym::EngineEvent>();
     qRegisterMetaType<ym::BuildInfo>();
+    qRegisterMetaType<QList<ym::EngineEvent>>();
+    qRegisterMetaType<ym::MasterInfo>();
+    qRegisterMetaType<ym::WorkerEdit>();
 }
 
 Master::~Master()

@@ -86,6 +86,14 @@ struct Master::Impl final : SessionHost, BuildHost
     void duplicateCheckDone(const QString& worker, ConnId oldConn, bool oldAnswered);
     void attachLink(WorkerSession& session, std::unique_ptr<Link> link);
 
+    // Administration (MasterActions.cpp)
+    WorkerSession* session(const QString& name);
+    void setPaused(WorkerSession& session, bool paused, const QString& reason);
+    void checkShutdowns();
+    MasterInfo info() const;
+    Result<void> saveWorker(const WorkerEdit& edit);
+    Result<void> removeWorker(const QString& name);
+
     // Config
     QStringList applyCredentials(); // returns warnings
     void emitBatch();
@@ -120,6 +128,11 @@ struct Master::Impl final : SessionHost, BuildHost
     std::map<qint64, std::unique_ptr<Build>> builds; // running, by build id
     QHash<QString, int> buildNumbers;                // last number per builder
     bool assignPending = false;
+
+    // Graceful shutdowns: waiting for builds to end (value 0), or sent on the
+    // link with that id (waiting for it to close).
+    QHash<QString, quint64> shutdowns;
+    QTimer* shutdownTimer = nullptr;
 
     QSet<QString> dirty;
     QList<EngineEvent> events;

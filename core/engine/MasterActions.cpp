@@ -1,0 +1,324 @@
+// Master: what an administrator does to workers (pause, shutdown, disconnect)
+// and to the config (add, edit, remove a worker), on the engine thread.
+#include "engine/MasterImpl.h"
+
+#include "config/ConfigLoader.h"
+#include "config/ConfigWriter.h"
+#include "util/Logging.h"
+
+namespace ym {
+
+namespace {
+constexpr int ShutdownCheckMs = 500;
+constexpr int ShutdownAnswerMs = 30'000;
+
+QString noSuchWorker(const QString& name)
+{
+    return QStringLiteral("there is no worker named '%1'").arg(name);
+}
+} // namespace
+
+// --- Master::Impl ---
+
+WorkerSession* Master::Impl::session(const QString& name)
+{
+    auto it = sessions.find(name);
+    return it == sessions.end() ? nullptr : it->second.get();
+}
+
+void Master::Impl::setPaused(WorkerSession& s, bool paused, const QString& reason)
+{
+    s.setPaused(paused, reason);
+    queue.setPaused(s.name(), paused);
+    markDirty(s.name());
+    if (!paused)
+        scheduleAssign();
+}
+
+void Master::Impl::checkShutdowns()
+{
+    for (auto it = shutdowns.begin(); it != shutdowns.end();) {
+        WorkerSession* s = session(it.key());
+        Link* link = s ? s->link() : nullptr;
+        if (!s || !link || (it.value() != 0 && link->id() != it.value())) {
+            // Gone (or back on a new link): the request is over.
+            if (s) {
+                s->setShutdownRequested(false);
+                setPaused(*s, false, {});
+            }
+            it = shutdowns.erase(it);
+            continue;
+        }
+        if (it.value() == 0 && s->isAttached() && queue.running(it.key()) == 0) {
+            it.value() = link->id();
+            const QString name = it.key();
+            qCInfo(lcEngine).noquote()
+                << QStringLiteral("worker '%1': builds done, sending shutdown").arg(name);
+            link->request(QStringLiteral("shutdown"), {}, ShutdownAnswerMs,
+                          [this, name](Result<QVariant> r) {
+                              if (!r.ok())
+                                  Q_EMIT q.workerActionFailed(
+                                      name, QStringLiteral("worker '%1' did not accept the "
+                                                           "shutdown: %2")
+                                                .arg(name, r.error().message));
+                          });
+        }
+        ++it;
+    }
+    if (shutdowns.isEmpty() && shutdownTimer)
+        shutdownTimer->stop();
+}
+
+MasterInfo Master::Impl::info() const
+{
+    MasterInfo i;
+    i.running = running;
+    i.configPath = configPath;
+    i.config = config;
+    i.listenAddress = config.master.msgpack.bind;
+    i.port = listener ? listener->serverPort() : 0;
+    i.secretsBackend = secrets ? secrets->backendName() : QString();
+    return i;
+}
+
+Result<void> Master::Impl::saveWorker(const WorkerEdit& edit)
+{
+    if (!running)
+        return Error{QStringLiteral("the master is not running")};
+    const ConfigLoadResult loaded = loadConfigFile(configPath);
+    if (!loaded.ok())
+        return Error{QStringLiteral("the config file %1 has errors; fix them first:\n%2")
+                         .arg(configPath, loaded.errors.join(u'\n'))};
+    MasterConfig next = *loaded.config;
+    WorkerConfig w = edit.config;
+    w.name = w.name.trimmed();
+    qsizetype at = -1;
+    if (!edit.originalName.isEmpty()) {
+        for (qsizetype i = 0; i < next.workers.size(); ++i)
+            if (next.workers[i].name == edit.originalName)
+                at = i;
+        if (at < 0)
+            return Error{QStringLiteral("worker '%1' is no longer in %2")
+                             .arg(edit.originalName, configPath)};
+    }
+    for (qsizetype i = 0; i < next.workers.size(); ++i)
+        if (i != at && next.workers[i].name == w.name)
+            return Error{QStringLiteral("a worker named '%1' already exists").arg(w.name)};
+    const QString secretName = QStringLiteral("worker/") + w.name;
+    if (edit.password) {
+        if (edit.password->isEmpty())
+            return Error{QStringLiteral("the password of worker '%1' is empty").arg(w.name)};
+        Result<void> valid = validateSecretName(secretName);
+        if (!valid.ok())
+            return valid.error();
+        w.password = SecretRef{SecretRef::Kind::Secret, secretName};
+    } else if (at < 0) {
+        return Error{QStringLiteral("a new worker needs a password")};
+    }
+    if (at >= 0) {
+        next.workers[at] = w;
+        if (w.name != edit.originalName) // a rename: builders follow
+            for (BuilderConfig& b : next.builders)
+                for (QString& n : b.workernames)
+                    if (n == edit.originalName)
+                        n = w.name;
+    } else {
+        next.workers << w;
+    }
+    // Validate the whole result before anything is written.
+    const ConfigLoadResult check = parseConfig(serializeConfig(next), configPath);
+    if (!check.ok())
+        return Error{check.errors.join(u'\n')};
+
+    std::optional<QByteArray> oldSecret;
+    if (edit.password) {
+        Result<QByteArray> old = secrets->read(secretName);
+        if (old.ok())
+            oldSecret = old.value();
+        Result<void> written = secrets->write(secretName, *edit.password);
+        if (!written.ok())
+            return Error{QStringLiteral("cannot store the password (%1 secret store): %2")
+                             .arg(secrets->backendName(), written.error().message)};
+    }
+    Result<void> saved = saveConfigFile(next, configPath);
+    if (!saved.ok()) {
+        if (edit.password) { // put the secret back as it was
+            Result<void> undo =
+                oldSecret ? secrets->write(secretName, *oldSecret) : secrets->remove(secretName);
+            if (!undo.ok())
+                qCWarning(lcSecrets).noquote() << QStringLiteral("cannot restore the secret %1: %2")
+                                                      .arg(secretName, undo.error().message);
+        }
+        return Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)};
+    }
+    Result<ReloadReport> reloaded = reload();
+    if (!reloaded.ok())
+        return Error{QStringLiteral("saved %1, but the reload failed: %2")
+                         .arg(configPath, reloaded.error().message)};
+    recordEvent(EngineEvent::Kind::Administered, w.name, {},
+                at < 0 ? QStringLiteral("worker added") : QStringLiteral("worker edited"));
+    return {};
+}
+
+Result<void> Master::Impl::removeWorker(const QString& name)
+{
+    if (!running)
+        return Error{QStringLiteral("the master is not running")};
+    const ConfigLoadResult loaded = loadConfigFile(configPath);
+    if (!loaded.ok())
+        return Error{QStringLiteral("the config file %1 has errors; fix them first:\n%2")
+                         .arg(configPath, loaded.errors.join(u'\n'))};
+    MasterConfig next = *loaded.config;
+    qsizetype at = -1;
+    for (qsizetype i = 0; i < next.workers.size(); ++i)
+        if (next.workers[i].name == name)
+            at = i;
+    if (at < 0)
+        return Error{QStringLiteral("worker '%1' is not in %2").arg(name, configPath)};
+    QStringList users;
+    for (const BuilderConfig& b : next.builders)
+        if (b.workernames.contains(name))
+            users << b.name;
+    if (!users.isEmpty())
+        return Error{QStringLiteral("builder(s) %1 use worker '%2': remove it there first")
+                         .arg(users.join(u", "), name)};
+    const SecretRef ref = next.workers[at].password;
+    next.workers.removeAt(at);
+    Result<void> saved = saveConfigFile(next, configPath);
+    if (!saved.ok())
+        return Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)};
+    Result<ReloadReport> reloaded = reload();
+    if (!reloaded.ok())
+        return Error{QStringLiteral("saved %1, but the reload failed: %2")
+                         .arg(configPath, reloaded.error().message)};
+    shutdowns.remove(name);
+    bool shared = false;
+    for (const WorkerConfig& other : std::as_const(next.workers))
+        shared = shared || other.password == ref;
+    if (ref.kind == SecretRef::Kind::Secret && !shared) {
+        Result<void> gone = secrets->remove(ref.value);
+        if (!gone.ok())
+            qCWarning(lcSecrets).noquote() << QStringLiteral("worker '%1' removed, but not its "
+                                                             "secret %2: %3")
+                                                  .arg(name, ref.value, gone.error().message);
+    }
+    recordEvent(EngineEvent::Kind::Administered, name, {}, QStringLiteral("worker removed"));
+    return {};
+}
+
+// --- Master (the face) ---
+
+void Master::pauseWorker(const QString& name, const QString& reason)
+{
+    WorkerSession* s = d->session(name);
+    if (!s) {
+        Q_EMIT workerActionFailed(name, noSuchWorker(name));
+        return;
+    }
+    d->setPaused(*s, true, reason);
+    d->recordEvent(EngineEvent::Kind::Administered, name, {},
+                   reason.isEmpty() ? QStringLiteral("paused")
+                                    : QStringLiteral("paused: %1").arg(reason));
+}
+
+void Master::unpauseWorker(const QString& name)
+{
+    WorkerSession* s = d->session(name);
+    if (!s) {
+        Q_EMIT workerActionFailed(name, noSuchWorker(name));
+        return;
+    }
+    if (d->shutdowns.contains(name)) {
+        d->shutdowns.remove(name);
+        s->setShutdownRequested(false);
+    }
+    d->setPaused(*s, false, {});
+    d->recordEvent(EngineEvent::Kind::Administered, name, {}, QStringLiteral("unpaused"));
+}
+
+void Master::shutdownWorker(const QString& name)
+{
+    WorkerSession* s = d->session(name);
+    if (!s || !s->link()) {
+        Q_EMIT workerActionFailed(name, s ? QStringLiteral("worker '%1' is not connected").arg(name)
+                                          : noSuchWorker(name));
+        return;
+    }
+    if (d->shutdowns.contains(name))
+        return;
+    s->setShutdownRequested(true);
+    d->setPaused(*s, true, QStringLiteral("graceful shutdown"));
+    d->shutdowns.insert(name, 0);
+    d->recordEvent(EngineEvent::Kind::Administered, name, s->link()->peer(),
+                   QStringLiteral("graceful shutdown requested"));
+    if (!d->shutdownTimer) {
+        d->shutdownTimer = new QTimer(this);
+        d->shutdownTimer->setInterval(ShutdownCheckMs);
+        connect(d->shutdownTimer, &QTimer::timeout, this, [this] { d->checkShutdowns(); });
+    }
+    d->shutdownTimer->start();
+    d->checkShutdowns();
+}
+
+void Master::disconnectWorker(const QString& name, const QString& reason)
+{
+    WorkerSession* s = d->session(name);
+    if (!s || !s->link() || !d->hub) {
+        Q_EMIT workerActionFailed(name, s ? QStringLiteral("worker '%1' is not connected").arg(name)
+                                          : noSuchWorker(name));
+        return;
+    }
+    const QString why =
+        reason.isEmpty() ? QStringLiteral("disconnected by an administrator") : reason;
+    d->recordEvent(EngineEvent::Kind::Administered, name, s->link()->peer(),
+                   QStringLiteral("disconnect: %1").arg(why));
+    d->hub->close(s->link()->id(), why);
+}
+
+void Master::saveWorker(const ym::WorkerEdit& edit)
+{
+    Result<void> r = d->saveWorker(edit);
+    if (r.ok())
+        requestInfo();
+    Q_EMIT workerSaved(edit.ticket, r.ok() ? QString() : r.error().message);
+}
+
+void Master::removeWorker(quint64 ticket, const QString& name)
+{
+    Result<void> r = d->removeWorker(name);
+    if (r.ok())
+        requestInfo();
+    Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+}
+
+void Master::requestInfo()
+{
+    Q_EMIT infoChanged(d->info());
+}
+
+void Master::requestWorkers()
+{
+    const QList<WorkerState> all = d->snapshots();
+    if (!all.isEmpty())
+        Q_EMIT workersChanged(all);
+}
+
+void Master::requestEventHistory()
+{
+    Q_EMIT eventHistory(d->events);
+}
+
+void Master::requestWorkerPassword(const QString& name)
+{
+    const WorkerConfig* w = d->config.findWorker(name);
+    if (!w || !d->secrets) {
+        Q_EMIT workerPassword(name, {}, noSuchWorker(name));
+        return;
+    }
+    Result<QByteArray> pw =
+        resolveSecret(w->password, *d->secrets, QStringLiteral("worker '%1'").arg(name));
+    Q_EMIT workerPassword(name, pw.ok() ? pw.value() : QByteArray(),
+                          pw.ok() ? QString() : pw.error().message);
+}
+
+} // namespace ym
