@@ -184,8 +184,13 @@ QVariant WorkerTableModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         return toolTip(w, index.column());
     case Qt::DecorationRole:
-        if (index.column() == State)
-            return uiIcon(stateIcon(w));
+        if (index.column() == State) {
+            const QString name = stateIcon(w);
+            auto it = m_icons.find(name);
+            if (it == m_icons.end())
+                it = m_icons.insert(name, uiIcon(name));
+            return *it;
+        }
         return {};
     case Qt::ForegroundRole:
         if (index.column() == State)
@@ -250,15 +255,21 @@ void WorkerTableModel::apply(const QList<WorkerState>& changed)
             added << w;
         }
     }
-    // One dataChanged per run of adjacent rows.
+    // One dataChanged per run of adjacent rows; when a batch touches rows all
+    // over the table, one signal for the span (views and proxies handle one
+    // signal far faster than thousands).
     std::sort(updated.begin(), updated.end());
-    for (qsizetype i = 0; i < updated.size();) {
-        qsizetype j = i;
-        while (j + 1 < updated.size() && updated[j + 1] <= updated[j] + 1)
-            ++j;
-        Q_EMIT dataChanged(index(updated[i], 0), index(updated[j], ColumnCount - 1));
-        i = j + 1;
+    QList<std::pair<int, int>> runs;
+    for (int row : std::as_const(updated)) {
+        if (!runs.isEmpty() && row <= runs.last().second + 1)
+            runs.last().second = qMax(runs.last().second, row);
+        else
+            runs.append({row, row});
     }
+    if (runs.size() > MaxRangesPerBatch)
+        runs = {{runs.first().first, runs.last().second}};
+    for (const auto& [first, last] : std::as_const(runs))
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
     if (!added.isEmpty()) {
         const int first = int(m_workers.size());
         beginInsertRows({}, first, first + int(added.size()) - 1);

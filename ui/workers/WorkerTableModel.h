@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QHash>
+#include <QIcon>
 #include <QList>
 
 namespace ym {
@@ -37,6 +38,10 @@ public:
         SortRole = Qt::UserRole + 1, // the raw value (numbers, times in ms, lower-case text)
         NameRole,                    // the worker's name, any column
     };
+
+    // More separate runs of changed rows than this in one batch: one signal
+    // for the whole span instead.
+    static constexpr int MaxRangesPerBatch = 16;
 
     explicit WorkerTableModel(QObject* parent = nullptr);
 
@@ -72,6 +77,7 @@ private:
     QList<WorkerState> m_workers;
     QHash<QString, int> m_rows;
     QDateTime m_now;
+    mutable QHash<QString, QIcon> m_icons; // state icons, made once
 };
 
 } // namespace ym
