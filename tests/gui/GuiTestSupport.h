@@ -31,7 +31,8 @@ public:
         master.insert(QStringLiteral("database"), m_dir.filePath(QStringLiteral("state.sqlite")));
         master.insert(QStringLiteral("control_socket"),
                       m_dir.filePath(QStringLiteral("control.sock")));
-        master.insert(QStringLiteral("secrets_dir"), secretsDir());
+        if (!master.contains(QStringLiteral("secrets_dir")))
+            master.insert(QStringLiteral("secrets_dir"), secretsDir());
         config.insert(QStringLiteral("master"), master);
         QFile f(configPath());
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))

@@ -158,7 +158,8 @@ void WorkerDialog::build()
         m_properties->insertRow(row);
         m_properties->setItem(row, 0, new QTableWidgetItem);
         m_properties->setItem(row, 1, new QTableWidgetItem);
-        m_properties->editItem(m_properties->item(row, 0));
+        if (m_properties->isVisible())
+            m_properties->editItem(m_properties->item(row, 0));
     });
     connect(removeProperty, &QPushButton::clicked, this, [this] {
         const int row = m_properties->currentRow();
