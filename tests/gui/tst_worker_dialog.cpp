@@ -71,8 +71,7 @@ struct Console
     WorkerTableModel model;
     WorkersView view;
 
-    explicit Console(const QString& configPath)
-        : engine(configPath), view(engine.master(), &model)
+    explicit Console(const QString& configPath) : engine(configPath), view(engine.master(), &model)
     {
         QObject::connect(engine.master(), &Master::infoChanged, &view, &WorkersView::setInfo);
         QObject::connect(engine.master(), &Master::workersChanged, &model,
@@ -121,8 +120,8 @@ void TestWorkerDialog::inlineErrors_data()
                               << u"longer than 100"_s;
     QTest::newRow("duplicate") << u"bot-a"_s << u"pw"_s << QString() << u"nameError"_s
                                << u"already exists"_s;
-    QTest::newRow("no password") << u"bot-new"_s << QString() << QString()
-                                 << u"passwordError"_s << u"needs a password"_s;
+    QTest::newRow("no password") << u"bot-new"_s << QString() << QString() << u"passwordError"_s
+                                 << u"needs a password"_s;
     QTest::newRow("bad address") << u"bot-new"_s << u"pw"_s << u"ops@example.org, nobody"_s
                                  << u"notifyError"_s << u"'nobody' is not an email address"_s;
 }
@@ -263,8 +262,7 @@ void TestWorkerDialog::addSavesConfigAndSecretAndReloads()
     QVERIFY(!cfg.configText().contains("Pw-new-123"));
     // The engine reloaded: the new worker is in its state and its config.
     QTRY_VERIFY_WITH_TIMEOUT(console.model.rowOf(u"bot-new"_s) >= 0, EngineTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(console.view.info().config.findWorker(u"bot-new"_s),
-                             EngineTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(console.view.info().config.findWorker(u"bot-new"_s), EngineTimeoutMs);
     const WorkerState& state = console.model.workerAt(console.model.rowOf(u"bot-new"_s));
     QCOMPARE(state.maxBuilds, std::optional<int>(3));
     QVERIFY(!state.keepaliveInterval);
@@ -291,10 +289,10 @@ void TestWorkerDialog::editKeepsThePassword()
     QCOMPARE(now.config->workers.at(0).password,
              (SecretRef{SecretRef::Kind::Secret, u"worker/bot-a"_s}));
     QCOMPARE(cfg.readSecret(u"worker/bot-a"_s), QByteArray("pw-a"));
-    QTRY_VERIFY_WITH_TIMEOUT(console.model.rowOf(u"bot-a"_s) >= 0 &&
-                                 console.model.workerAt(console.model.rowOf(u"bot-a"_s))
-                                         .missingTimeout == 120,
-                             EngineTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        console.model.rowOf(u"bot-a"_s) >= 0 &&
+            console.model.workerAt(console.model.rowOf(u"bot-a"_s)).missingTimeout == 120,
+        EngineTimeoutMs);
 }
 
 void TestWorkerDialog::failedSecretWriteChangesNothing()
@@ -307,9 +305,9 @@ void TestWorkerDialog::failedSecretWriteChangesNothing()
     blocker.close();
     QVERIFY(cfg.write(QJsonObject{
         {u"master"_s, QJsonObject{{u"secrets_dir"_s, notAFolder}}},
-        {u"workers"_s, QJsonArray{QJsonObject{{u"name"_s, u"bot-a"_s},
-                                              {u"password"_s,
-                                               QJsonObject{{u"env"_s, u"BOT_A_PW"_s}}}}}}}));
+        {u"workers"_s,
+         QJsonArray{QJsonObject{{u"name"_s, u"bot-a"_s},
+                                {u"password"_s, QJsonObject{{u"env"_s, u"BOT_A_PW"_s}}}}}}}));
     const QByteArray original = cfg.configText();
     Console console(cfg.configPath());
     QTRY_VERIFY_WITH_TIMEOUT(console.ready(), EngineTimeoutMs);
@@ -323,15 +321,15 @@ void TestWorkerDialog::failedSecretWriteChangesNothing()
     QVERIFY2(!error.contains(u"Pw-new"_s), "the password must never appear in an error");
     QVERIFY(dialog->isVisible());
     QVERIFY(okButton(dialog)->isEnabled()); // may try again
-    QCOMPARE(cfg.configText(), original);    // nothing written
+    QCOMPARE(cfg.configText(), original);   // nothing written
     QVERIFY(!console.view.info().config.findWorker(u"bot-new"_s));
 }
 
 void TestWorkerDialog::removeDeletesWorkerAndSecret()
 {
     ymtest::ConsoleConfig cfg;
-    QVERIFY(cfg.write(QJsonObject{
-        {u"workers"_s, QJsonArray{workerJson(u"bot-a"_s), workerJson(u"bot-b"_s)}}}));
+    QVERIFY(cfg.write(
+        QJsonObject{{u"workers"_s, QJsonArray{workerJson(u"bot-a"_s), workerJson(u"bot-b"_s)}}}));
     QVERIFY(cfg.writeSecret(u"worker/bot-a"_s, "pw-a"));
     QVERIFY(cfg.writeSecret(u"worker/bot-b"_s, "pw-b"));
     Console console(cfg.configPath());
