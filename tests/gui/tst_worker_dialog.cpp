@@ -266,6 +266,13 @@ void TestWorkerDialog::addSavesConfigAndSecretAndReloads()
     const WorkerState& state = console.model.workerAt(console.model.rowOf(u"bot-new"_s));
     QCOMPARE(state.maxBuilds, std::optional<int>(3));
     QVERIFY(!state.keepaliveInterval);
+    // The next step is shown: the command to run on the worker's machine.
+    QMessageBox* added = nullptr;
+    QTRY_VERIFY((added = console.view.findChild<QMessageBox*>(u"workerAdded"_s)));
+    QVERIFY2(added->informativeText().contains(
+                 u"create-worker --protocol=msgpack_experimental_v7 bot-new 127.0.0.1:%1 bot-new "
+                 u"PASSWORD"_s.arg(console.view.info().port)),
+             qPrintable(added->informativeText()));
 }
 
 void TestWorkerDialog::editKeepsThePassword()

@@ -3,7 +3,6 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
 
-#include <QAction>
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -32,6 +31,13 @@ QLabel* errorLabel(QWidget* parent)
     label->setStyleSheet(QStringLiteral("color: #c5221f;"));
     label->setWordWrap(true);
     label->hide();
+    return label;
+}
+
+QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    label->setBuddy(buddy);
     return label;
 }
 
@@ -101,29 +107,23 @@ void WorkerDialog::build()
     auto* nameBox = new QVBoxLayout;
     nameBox->addWidget(m_name);
     nameBox->addWidget(m_nameError);
-    form->addRow(tr("&Name:"), nameBox);
+    form->addRow(buddyLabel(tr("&Name:"), m_name, this), nameBox);
 
     m_password = new QLineEdit(this);
     m_password->setObjectName(QStringLiteral("password"));
     m_password->setEchoMode(QLineEdit::Password);
-    QAction* show = m_password->addAction(QIcon(), QLineEdit::TrailingPosition);
-    show->setCheckable(true);
-    show->setText(tr("Show"));
-    show->setToolTip(tr("Show the password"));
-    show->setObjectName(QStringLiteral("showPassword"));
-    connect(show, &QAction::toggled, this, [this](bool on) {
-        m_password->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
-    });
     auto* showBox = new QCheckBox(tr("Show"), this);
     showBox->setObjectName(QStringLiteral("showPasswordBox"));
-    connect(showBox, &QCheckBox::toggled, show, &QAction::setChecked);
-    connect(show, &QAction::toggled, showBox, &QCheckBox::setChecked);
+    showBox->setToolTip(tr("Show the password"));
+    connect(showBox, &QCheckBox::toggled, this, [this](bool on) {
+        m_password->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+    });
     m_generate = new QPushButton(tr("&Generate"), this);
     m_generate->setObjectName(QStringLiteral("generate"));
     m_generate->setToolTip(tr("A strong random password (%1 characters)").arg(PasswordLength));
-    connect(m_generate, &QPushButton::clicked, this, [this, show] {
+    connect(m_generate, &QPushButton::clicked, this, [this, showBox] {
         m_password->setText(QString::fromLatin1(generatePassword()));
-        show->setChecked(true);
+        showBox->setChecked(true);
     });
     m_passwordHint = new QLabel(this);
     m_passwordHint->setWordWrap(true);
@@ -138,7 +138,7 @@ void WorkerDialog::build()
     pwBox->addLayout(pwRow);
     pwBox->addWidget(m_passwordHint);
     pwBox->addWidget(m_passwordError);
-    form->addRow(tr("&Password:"), pwBox);
+    form->addRow(buddyLabel(tr("&Password:"), m_password, this), pwBox);
 
     m_properties = new QTableWidget(0, 2, this);
     m_properties->setObjectName(QStringLiteral("properties"));
@@ -180,7 +180,7 @@ void WorkerDialog::build()
     auto* propBox = new QVBoxLayout;
     propBox->addLayout(propRow);
     propBox->addWidget(m_propertiesError);
-    form->addRow(tr("P&roperties:"), propBox);
+    form->addRow(buddyLabel(tr("P&roperties:"), m_properties, this), propBox);
 
     m_maxBuilds = new QSpinBox(this);
     m_maxBuilds->setObjectName(QStringLiteral("maxBuilds"));
@@ -192,7 +192,7 @@ void WorkerDialog::build()
     maxRow->addWidget(m_maxBuilds);
     maxRow->addWidget(m_unlimited);
     maxRow->addStretch();
-    form->addRow(tr("&Max builds:"), maxRow);
+    form->addRow(buddyLabel(tr("&Max builds:"), m_maxBuilds, this), maxRow);
 
     m_keepalive = new QSpinBox(this);
     m_keepalive->setObjectName(QStringLiteral("keepalive"));
@@ -205,7 +205,7 @@ void WorkerDialog::build()
     kaRow->addWidget(m_keepalive);
     kaRow->addWidget(m_keepaliveDisabled);
     kaRow->addStretch();
-    form->addRow(tr("&Keepalive interval:"), kaRow);
+    form->addRow(buddyLabel(tr("&Keepalive interval:"), m_keepalive, this), kaRow);
 
     m_notify = new QLineEdit(this);
     m_notify->setObjectName(QStringLiteral("notify"));
@@ -215,14 +215,14 @@ void WorkerDialog::build()
     auto* notifyBox = new QVBoxLayout;
     notifyBox->addWidget(m_notify);
     notifyBox->addWidget(m_notifyError);
-    form->addRow(tr("N&otify when missing:"), notifyBox);
+    form->addRow(buddyLabel(tr("N&otify when missing:"), m_notify, this), notifyBox);
 
     m_missingTimeout = new QSpinBox(this);
     m_missingTimeout->setObjectName(QStringLiteral("missingTimeout"));
     m_missingTimeout->setRange(1, configlimits::MaxSeconds);
     m_missingTimeout->setSuffix(tr(" s"));
     m_missingError = errorLabel(this);
-    form->addRow(tr("M&issing timeout:"), m_missingTimeout);
+    form->addRow(buddyLabel(tr("M&issing timeout:"), m_missingTimeout, this), m_missingTimeout);
     form->addRow(QString(), m_missingError);
 
     m_saveError = errorLabel(this);

@@ -50,6 +50,8 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
     auto* title = new QLabel(tr("<h2>Welcome to Yardmaster</h2>"), welcomePage);
     m_welcome = new QLabel(welcomePage);
     m_welcome->setWordWrap(true);
+    m_welcome->setAlignment(Qt::AlignHCenter);
+    m_welcome->setMinimumWidth(520);
     m_welcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* addButton =
         new QPushButton(uiIcon(QStringLiteral("worker-add")), tr("Add worker…"), welcomePage);
@@ -82,10 +84,14 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(WorkerTableModel::Name, 150);
-    m_table->setColumnWidth(WorkerTableModel::State, 170);
-    m_table->setColumnWidth(WorkerTableModel::Since, 150);
-    m_table->setColumnWidth(WorkerTableModel::Os, 190);
+    const std::pair<int, int> widths[] = {
+        {WorkerTableModel::Name, 140},    {WorkerTableModel::State, 160},
+        {WorkerTableModel::Since, 150},   {WorkerTableModel::Builds, 100},
+        {WorkerTableModel::Host, 110},    {WorkerTableModel::Admin, 110},
+        {WorkerTableModel::Version, 70},  {WorkerTableModel::Os, 180},
+        {WorkerTableModel::Keepalive, 80}};
+    for (const auto& [column, width] : widths)
+        m_table->setColumnWidth(column, width);
     connect(m_table, &QTableView::customContextMenuRequested, this, &WorkersView::showContextMenu);
     connect(m_table, &QTableView::doubleClicked, m_edit, &QAction::trigger);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -114,8 +120,12 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
             m_saving.erase(it);
             if (dialog)
                 dialog->saveFinished(error);
-            if (error.isEmpty() && dialog)
-                Q_EMIT message(tr("Worker %1 saved").arg(dialog->edit().config.name));
+            if (error.isEmpty() && dialog) {
+                const WorkerEdit saved = dialog->edit();
+                Q_EMIT message(tr("Worker %1 saved").arg(saved.config.name));
+                if (saved.originalName.isEmpty())
+                    showAdded(saved.config.name);
+            }
         } else if (const auto r = m_removing.find(ticket); r != m_removing.end()) {
             const QString name = *r;
             m_removing.erase(r);
@@ -251,9 +261,8 @@ void WorkersView::updatePage()
     if (m_haveInfo && m_info.running)
         m_welcome->setText(
             tr("No workers yet. Add one, then run the command it gives on the worker's machine "
-               "(workers connect to this master on port %1).\nThe config is %2.")
-                .arg(m_info.port)
-                .arg(m_info.configPath));
+               "(workers connect to this master on port %1).")
+                .arg(m_info.port));
     else
         m_welcome->setText(tr("No workers yet. The master is starting…"));
     m_pages->setCurrentIndex(none ? 0 : 1);
@@ -363,6 +372,25 @@ void WorkersView::confirmShutdown(const QString& name)
         if (box->clickedButton() == box->button(QMessageBox::Yes))
             post(m_master, [name](Master& m) { m.shutdownWorker(name); });
     });
+    box->open();
+}
+
+void WorkersView::showAdded(const QString& name)
+{
+    selectWorker(name);
+    auto* box = new QMessageBox(
+        QMessageBox::Information, tr("Worker %1 added").arg(name),
+        tr("On the worker's machine (Debian package buildbot-worker), run this with the "
+           "password you chose, then start it with \"buildbot-worker start %1\":")
+            .arg(name),
+        QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("workerAdded"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(workerCommand(name));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPushButton* copy = box->addButton(tr("Copy command"), QMessageBox::ActionRole);
+    connect(copy, &QPushButton::clicked, this,
+            [this, name] { QGuiApplication::clipboard()->setText(workerCommand(name)); });
     box->open();
 }
 

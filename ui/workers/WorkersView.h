@@ -74,6 +74,7 @@ private:
     void confirmRemove(const QString& name);
     void confirmShutdown(const QString& name);
     void showError(const QString& title, const QString& text);
+    void showAdded(const QString& name);
     QStringList namesExcept(const QString& name) const;
 
     Master* m_master;
