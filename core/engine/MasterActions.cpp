@@ -81,15 +81,46 @@ MasterInfo Master::Impl::info() const
     return i;
 }
 
-Result<void> Master::Impl::saveWorker(const WorkerEdit& edit)
+void Master::Impl::readSecretThen(const QString& name, std::function<void(Result<QByteArray>)> next)
 {
-    if (!running)
-        return Error{QStringLiteral("the master is not running")};
-    const ConfigLoadResult loaded = loadConfigFile(configPath);
+    next(secrets->read(name));
+}
+
+void Master::Impl::writeSecretThen(const QString& name, const QByteArray& value, ActionDone next)
+{
+    next(secrets->write(name, value));
+}
+
+void Master::Impl::removeSecretThen(const QString& name, ActionDone next)
+{
+    next(secrets->remove(name));
+}
+
+void Master::Impl::reloadThen(std::function<void(Result<ReloadReport>)> next)
+{
+    next(reload());
+}
+
+namespace {
+// The config file as it is now, or an error saying to fix it first.
+Result<MasterConfig> currentConfig(const QString& path)
+{
+    const ConfigLoadResult loaded = loadConfigFile(path);
     if (!loaded.ok())
         return Error{QStringLiteral("the config file %1 has errors; fix them first:\n%2")
-                         .arg(configPath, loaded.errors.join(u'\n'))};
-    MasterConfig next = *loaded.config;
+                         .arg(path, loaded.errors.join(u'\n'))};
+    return *loaded.config;
+}
+} // namespace
+
+void Master::Impl::saveWorker(const WorkerEdit& edit, ActionDone done)
+{
+    if (!running)
+        return done(Error{QStringLiteral("the master is not running")});
+    Result<MasterConfig> current = currentConfig(configPath);
+    if (!current.ok())
+        return done(current.error());
+    MasterConfig next = current.value();
     WorkerConfig w = edit.config;
     w.name = w.name.trimmed();
     qsizetype at = -1;
@@ -98,22 +129,22 @@ Result<void> Master::Impl::saveWorker(const WorkerEdit& edit)
             if (next.workers[i].name == edit.originalName)
                 at = i;
         if (at < 0)
-            return Error{QStringLiteral("worker '%1' is no longer in %2")
-                             .arg(edit.originalName, configPath)};
+            return done(Error{QStringLiteral("worker '%1' is no longer in %2")
+                                  .arg(edit.originalName, configPath)});
     }
     for (qsizetype i = 0; i < next.workers.size(); ++i)
         if (i != at && next.workers[i].name == w.name)
-            return Error{QStringLiteral("a worker named '%1' already exists").arg(w.name)};
+            return done(Error{QStringLiteral("a worker named '%1' already exists").arg(w.name)});
     const QString secretName = QStringLiteral("worker/") + w.name;
     if (edit.password) {
         if (edit.password->isEmpty())
-            return Error{QStringLiteral("the password of worker '%1' is empty").arg(w.name)};
+            return done(Error{QStringLiteral("the password of worker '%1' is empty").arg(w.name)});
         Result<void> valid = validateSecretName(secretName);
         if (!valid.ok())
-            return valid.error();
+            return done(valid.error());
         w.password = SecretRef{SecretRef::Kind::Secret, secretName};
     } else if (at < 0) {
-        return Error{QStringLiteral("a new worker needs a password")};
+        return done(Error{QStringLiteral("a new worker needs a password")});
     }
     if (at >= 0) {
         next.workers[at] = w;
@@ -128,82 +159,103 @@ Result<void> Master::Impl::saveWorker(const WorkerEdit& edit)
     // Validate the whole result before anything is written.
     const ConfigLoadResult check = parseConfig(serializeConfig(next), configPath);
     if (!check.ok())
-        return Error{check.errors.join(u'\n')};
+        return done(Error{check.errors.join(u'\n')});
 
-    std::optional<QByteArray> oldSecret;
-    if (edit.password) {
-        Result<QByteArray> old = secrets->read(secretName);
-        if (old.ok())
-            oldSecret = old.value();
-        Result<void> written = secrets->write(secretName, *edit.password);
-        if (!written.ok())
-            return Error{QStringLiteral("cannot store the password (%1 secret store): %2")
-                             .arg(secrets->backendName(), written.error().message)};
-    }
-    Result<void> saved = saveConfigFile(next, configPath);
-    if (!saved.ok()) {
-        if (edit.password) { // put the secret back as it was
-            Result<void> undo =
-                oldSecret ? secrets->write(secretName, *oldSecret) : secrets->remove(secretName);
-            if (!undo.ok())
-                qCWarning(lcSecrets).noquote() << QStringLiteral("cannot restore the secret %1: %2")
-                                                      .arg(secretName, undo.error().message);
+    const bool added = at < 0;
+    const QString name = w.name;
+    // Saves the config and reloads; `undo` puts the secret back when the save fails.
+    auto saveAndReload = [this, next, added, name, done](std::function<void()> undo) {
+        Result<void> saved = saveConfigFile(next, configPath);
+        if (!saved.ok()) {
+            undo();
+            return done(
+                Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)});
         }
-        return Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)};
-    }
-    Result<ReloadReport> reloaded = reload();
-    if (!reloaded.ok())
-        return Error{QStringLiteral("saved %1, but the reload failed: %2")
-                         .arg(configPath, reloaded.error().message)};
-    recordEvent(EngineEvent::Kind::Administered, w.name, {},
-                at < 0 ? QStringLiteral("worker added") : QStringLiteral("worker edited"));
-    return {};
+        reloadThen([this, added, name, done](Result<ReloadReport> reloaded) {
+            if (!reloaded.ok())
+                return done(Error{QStringLiteral("saved %1, but the reload failed: %2")
+                                      .arg(configPath, reloaded.error().message)});
+            recordEvent(EngineEvent::Kind::Administered, name, {},
+                        added ? QStringLiteral("worker added") : QStringLiteral("worker edited"));
+            done({});
+        });
+    };
+    if (!edit.password)
+        return saveAndReload([] {});
+    const QByteArray password = *edit.password;
+    // The old value first, so that a failed save can put it back.
+    readSecretThen(
+        secretName, [this, secretName, password, saveAndReload, done](Result<QByteArray> old) {
+            const std::optional<QByteArray> oldSecret =
+                old.ok() ? std::optional<QByteArray>(old.value()) : std::nullopt;
+            writeSecretThen(
+                secretName, password,
+                [this, secretName, oldSecret, saveAndReload, done](Result<void> written) {
+                    if (!written.ok())
+                        return done(
+                            Error{QStringLiteral("cannot store the password (%1 secret store): %2")
+                                      .arg(secrets->backendName(), written.error().message)});
+                    saveAndReload([this, secretName, oldSecret] {
+                        const ActionDone logFailure = [secretName](Result<void> undo) {
+                            if (!undo.ok())
+                                qCWarning(lcSecrets).noquote()
+                                    << QStringLiteral("cannot restore the secret %1: %2")
+                                           .arg(secretName, undo.error().message);
+                        };
+                        if (oldSecret)
+                            writeSecretThen(secretName, *oldSecret, logFailure);
+                        else
+                            removeSecretThen(secretName, logFailure);
+                    });
+                });
+        });
 }
 
-Result<void> Master::Impl::removeWorker(const QString& name)
+void Master::Impl::removeWorker(const QString& name, ActionDone done)
 {
     if (!running)
-        return Error{QStringLiteral("the master is not running")};
-    const ConfigLoadResult loaded = loadConfigFile(configPath);
-    if (!loaded.ok())
-        return Error{QStringLiteral("the config file %1 has errors; fix them first:\n%2")
-                         .arg(configPath, loaded.errors.join(u'\n'))};
-    MasterConfig next = *loaded.config;
+        return done(Error{QStringLiteral("the master is not running")});
+    Result<MasterConfig> current = currentConfig(configPath);
+    if (!current.ok())
+        return done(current.error());
+    MasterConfig next = current.value();
     qsizetype at = -1;
     for (qsizetype i = 0; i < next.workers.size(); ++i)
         if (next.workers[i].name == name)
             at = i;
     if (at < 0)
-        return Error{QStringLiteral("worker '%1' is not in %2").arg(name, configPath)};
+        return done(Error{QStringLiteral("worker '%1' is not in %2").arg(name, configPath)});
     QStringList users;
     for (const BuilderConfig& b : next.builders)
         if (b.workernames.contains(name))
             users << b.name;
     if (!users.isEmpty())
-        return Error{QStringLiteral("builder(s) %1 use worker '%2': remove it there first")
-                         .arg(users.join(u", "), name)};
+        return done(Error{QStringLiteral("builder(s) %1 use worker '%2': remove it there first")
+                              .arg(users.join(u", "), name)});
     const SecretRef ref = next.workers[at].password;
     next.workers.removeAt(at);
     Result<void> saved = saveConfigFile(next, configPath);
     if (!saved.ok())
-        return Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)};
-    Result<ReloadReport> reloaded = reload();
-    if (!reloaded.ok())
-        return Error{QStringLiteral("saved %1, but the reload failed: %2")
-                         .arg(configPath, reloaded.error().message)};
-    shutdowns.remove(name);
+        return done(
+            Error{QStringLiteral("cannot save %1: %2").arg(configPath, saved.error().message)});
     bool shared = false;
     for (const WorkerConfig& other : std::as_const(next.workers))
         shared = shared || other.password == ref;
-    if (ref.kind == SecretRef::Kind::Secret && !shared) {
-        Result<void> gone = secrets->remove(ref.value);
-        if (!gone.ok())
-            qCWarning(lcSecrets).noquote() << QStringLiteral("worker '%1' removed, but not its "
-                                                             "secret %2: %3")
-                                                  .arg(name, ref.value, gone.error().message);
-    }
-    recordEvent(EngineEvent::Kind::Administered, name, {}, QStringLiteral("worker removed"));
-    return {};
+    reloadThen([this, name, ref, shared, done](Result<ReloadReport> reloaded) {
+        if (!reloaded.ok())
+            return done(Error{QStringLiteral("saved %1, but the reload failed: %2")
+                                  .arg(configPath, reloaded.error().message)});
+        shutdowns.remove(name);
+        recordEvent(EngineEvent::Kind::Administered, name, {}, QStringLiteral("worker removed"));
+        done({});
+        if (ref.kind == SecretRef::Kind::Secret && !shared)
+            removeSecretThen(ref.value, [name, ref](Result<void> gone) {
+                if (!gone.ok())
+                    qCWarning(lcSecrets).noquote()
+                        << QStringLiteral("worker '%1' removed, but not its secret %2: %3")
+                               .arg(name, ref.value, gone.error().message);
+            });
+    });
 }
 
 // --- Master (the face) ---
@@ -277,18 +329,21 @@ void Master::disconnectWorker(const QString& name, const QString& reason)
 
 void Master::saveWorker(const ym::WorkerEdit& edit)
 {
-    Result<void> r = d->saveWorker(edit);
-    if (r.ok())
-        requestInfo();
-    Q_EMIT workerSaved(edit.ticket, r.ok() ? QString() : r.error().message);
+    const quint64 ticket = edit.ticket;
+    d->saveWorker(edit, [this, ticket](Result<void> r) {
+        if (r.ok())
+            requestInfo();
+        Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+    });
 }
 
 void Master::removeWorker(quint64 ticket, const QString& name)
 {
-    Result<void> r = d->removeWorker(name);
-    if (r.ok())
-        requestInfo();
-    Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+    d->removeWorker(name, [this, ticket](Result<void> r) {
+        if (r.ok())
+            requestInfo();
+        Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+    });
 }
 
 void Master::requestInfo()

@@ -91,8 +91,16 @@ struct Master::Impl final : SessionHost, BuildHost
     void setPaused(WorkerSession& session, bool paused, const QString& reason);
     void checkShutdowns();
     MasterInfo info() const;
-    Result<void> saveWorker(const WorkerEdit& edit);
-    Result<void> removeWorker(const QString& name);
+    using ActionDone = std::function<void(Result<void>)>;
+    // Both may finish before they return or later (an asynchronous secret store).
+    void saveWorker(const WorkerEdit& edit, ActionDone done);
+    void removeWorker(const QString& name, ActionDone done);
+    // The only places MasterActions.cpp touches the secret store and reload:
+    // callback-shaped so that an asynchronous store fits without other changes.
+    void readSecretThen(const QString& name, std::function<void(Result<QByteArray>)> next);
+    void writeSecretThen(const QString& name, const QByteArray& value, ActionDone next);
+    void removeSecretThen(const QString& name, ActionDone next);
+    void reloadThen(std::function<void(Result<ReloadReport>)> next);
 
     // Config
     QStringList applyCredentials(); // returns warnings
