@@ -1,6 +1,7 @@
 #include "CtlMain.h"
 
 #include "CommandLine.h"
+#include "CtlSecret.h"
 
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
@@ -69,6 +70,18 @@ const QList<CommandInfo>& commands()
          u"Interrupts the running step of build BUILD; the build ends `cancelled`, with the\n"
          u"reason in its log."_s,
          15000, u"BUILD [--reason TEXT]"_s, 1, 1},
+        {u"secret"_s, u"secrets in the secret store: set, delete, list, migrate"_s,
+         u"  set NAME     store a secret; the value comes from stdin (typed without echo on a\n"
+         u"               terminal, or piped in), never from the command line\n"
+         u"  delete NAME  remove a secret\n"
+         u"  list         the names of the stored secrets (never values)\n"
+         u"  migrate      move every plain-text worker password of the config into the store\n"
+         u"               as worker/NAME and rewrite the config with references (the old\n"
+         u"               file is kept, owner-only, as FILE.bak)\n"
+         u"Works on the store the config names (master.secrets; --store overrides it), with or\n"
+         u"without a running master; run `yardmaster ctl reload` afterwards so a running\n"
+         u"master uses the change."_s,
+         60000, u"set NAME | delete NAME | list | migrate [--store keychain|directory]"_s, 1, 2},
     };
     return list;
 }
@@ -353,6 +366,9 @@ int runCtl(int argc, char** argv)
     parser.addOption(propertyOption);
     parser.addOption(builderOption);
     parser.addOption(followOption);
+    const QCommandLineOption storeOption(
+        u"store"_s, u"secret: the store to use (keychain or directory)."_s, u"STORE"_s);
+    parser.addOption(storeOption);
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
 
@@ -424,11 +440,20 @@ int runCtl(int argc, char** argv)
     };
     if (misplaced(reasonOption, {u"force"_s, u"stop"_s}) ||
         misplaced(propertyOption, {u"force"_s}) || misplaced(builderOption, {u"builds"_s}) ||
-        misplaced(followOption, {u"log"_s}))
+        misplaced(followOption, {u"log"_s}) || misplaced(storeOption, {u"secret"_s}))
         return ExitUsage;
     if (parser.isSet(followOption) && parser.isSet(jsonOption)) {
         printErr(u"yardmaster ctl log: give either --follow or --json, not both\n"_s);
         return ExitUsage;
+    }
+    if (command->name == u"secret"_s) {
+        if (parser.isSet(socketOption)) {
+            printErr(u"yardmaster ctl secret: give --config, not --socket (the config says "
+                     u"which store to use)\n"_s);
+            return ExitUsage;
+        }
+        return runCtlSecret(args, parser.value(configOption), parser.value(storeOption),
+                            parser.isSet(jsonOption));
     }
     QJsonObject request{{u"command"_s, command->name}};
     if (command->name == u"force"_s) {

@@ -8,6 +8,9 @@ EngineThread::EngineThread(const QString& configPath, QObject* parent)
     : QObject(parent), m_master(new Master(configPath))
 {
     m_thread.setObjectName(QStringLiteral("engine"));
+    // master.secrets "auto" means the OS keychain in the desktop console
+    // (the folder headless); set before start().
+    m_master->setAutoSecretsBackend(SecretsBackend::Keychain);
     m_master->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_master, &QObject::deleteLater);
 }

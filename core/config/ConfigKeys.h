@@ -23,6 +23,7 @@ inline constexpr K ArtifactsDir{"artifacts_dir"};
 inline constexpr K PingInterval{"ping_interval"};
 inline constexpr K PingTimeout{"ping_timeout"};
 inline constexpr K IoThreads{"io_threads"};
+inline constexpr K Secrets{"secrets"};
 
 // "master.protocols"
 inline constexpr K Msgpack{"msgpack"};
@@ -78,7 +79,8 @@ inline constexpr K Keepstamp{"keepstamp"};
 
 inline constexpr K TopKeys[] = {Master, Workers, Builders};
 inline constexpr K MasterKeys[] = {Title,    Protocols,     PingInterval, PingTimeout, IoThreads,
-                                   Database, ControlSocket, SecretsDir,   ArtifactsDir};
+                                   Database, ControlSocket, SecretsDir,   ArtifactsDir,
+                                   Secrets};
 inline constexpr K ProtocolKeys[] = {Msgpack};
 inline constexpr K MsgpackKeys[] = {Enabled, Port, Bind};
 inline constexpr K WorkerKeys[] = {

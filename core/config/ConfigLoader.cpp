@@ -92,6 +92,18 @@ public:
         pathSetting(keys::ControlSocket, m.controlSocket);
         pathSetting(keys::SecretsDir, m.secretsDir);
         pathSetting(keys::ArtifactsDir, m.artifactsDir);
+        if (obj.contains(keys::Secrets)) {
+            const QString v = obj.value(keys::Secrets).toString();
+            if (v == u"keychain")
+                m.secrets = SecretsBackend::Keychain;
+            else if (v == u"directory")
+                m.secrets = SecretsBackend::Directory;
+            else if (v == u"auto")
+                m.secrets = SecretsBackend::Auto;
+            else
+                error(child(path, keys::Secrets),
+                      QStringLiteral("must be \"keychain\", \"directory\" or \"auto\""));
+        }
 
         if (obj.contains(keys::PingInterval)) {
             if (const auto s =

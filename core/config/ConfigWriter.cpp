@@ -247,6 +247,7 @@ QByteArray serializeConfig(const MasterConfig& config)
                                    .add(keys::Port, QByteArray::number(m.msgpack.port))
                                    .add(keys::Bind, scalar(m.msgpack.bind))
                                    .render(3);
+    const QByteArray secretsBackend = scalar(MasterConfig::secretsBackendName(m.secrets));
     const QByteArray master = Obj()
                                   .add(keys::Title, scalar(m.title))
                                   .add(keys::Protocols, Obj().add(keys::Msgpack, msgpack).render(2))
@@ -257,6 +258,7 @@ QByteArray serializeConfig(const MasterConfig& config)
                                   .add(keys::PingInterval, QByteArray::number(m.pingInterval))
                                   .add(keys::PingTimeout, QByteArray::number(m.pingTimeout))
                                   .add(keys::IoThreads, QByteArray::number(m.ioThreads))
+                                  .add(keys::Secrets, secretsBackend)
                                   .render(1);
     QList<QByteArray> workers;
     for (const WorkerConfig& w : config.workers)

@@ -116,4 +116,24 @@ QString MasterConfig::defaultControlSocket(const QString& configPath)
     return socketIn(fallback, base, hash);
 }
 
+SecretsBackend MasterConfig::effectiveSecretsBackend(SecretsBackend autoBackend) const
+{
+    if (master.secrets != SecretsBackend::Auto)
+        return master.secrets;
+    return autoBackend == SecretsBackend::Auto ? SecretsBackend::Directory : autoBackend;
+}
+
+QString MasterConfig::secretsBackendName(SecretsBackend backend)
+{
+    switch (backend) {
+    case SecretsBackend::Keychain:
+        return QStringLiteral("keychain");
+    case SecretsBackend::Directory:
+        return QStringLiteral("directory");
+    case SecretsBackend::Auto:
+        break;
+    }
+    return QStringLiteral("auto");
+}
+
 } // namespace ym

@@ -52,6 +52,14 @@ struct MsgpackProtocolConfig
     bool operator==(const MsgpackProtocolConfig&) const = default;
 };
 
+// Which secret store serves `{"secret": ...}` references (master.secrets).
+enum class SecretsBackend
+{
+    Auto,      // the face decides: keychain for the desktop console, directory headless
+    Keychain,  // the OS keychain (Secret Service) through QtKeychain
+    Directory, // one file per secret under secrets_dir
+};
+
 struct MasterSettings
 {
     QString title = QStringLiteral("Yardmaster");
@@ -63,6 +71,7 @@ struct MasterSettings
     int pingInterval = 60; // seconds of silence before the master pings a worker
     int pingTimeout = 30;  // seconds a ping may stay unanswered before the link is dropped
     int ioThreads = 0;     // 0: one per core, at most 4
+    SecretsBackend secrets = SecretsBackend::Auto;
 
     bool operator==(const MasterSettings&) const = default;
 };
@@ -90,6 +99,9 @@ struct MasterConfig
     QString effectiveControlSocket() const;
     QString effectiveSecretsDir() const;
     QString effectiveArtifactsDir() const;
+    // master.secrets with Auto replaced by `autoBackend` (what the face uses).
+    SecretsBackend effectiveSecretsBackend(SecretsBackend autoBackend) const;
+    static QString secretsBackendName(SecretsBackend backend); // "auto", "keychain", "directory"
     // `path` made absolute: "~/" is the home folder, a relative path is relative
     // to the folder of sourcePath (the current folder when sourcePath is empty).
     QString resolvePath(const QString& path) const;

@@ -183,7 +183,7 @@ void ControlServer::handleRequest(const QByteArray& line, const Answer& answer)
     if (command == u"status"_s)
         return answer(status());
     if (command == u"reload"_s)
-        return answer(reload());
+        return reload(answer);
     if (command == u"events"_s)
         return answer(events());
     if (command == u"force"_s)
@@ -211,33 +211,36 @@ QJsonObject ControlServer::status() const
         {u"config"_s, m_master.configPath()},
         {u"port"_s, int(m_master.msgpackPort())},
         {u"running"_s, m_master.isRunning()},
+        {u"secrets"_s, m_master.secretsBackend()},
         {u"workers"_s, workers},
     };
 }
 
-QJsonObject ControlServer::reload()
+void ControlServer::reload(const Answer& answer)
 {
-    const Result<Master::ReloadReport> result = m_master.reloadNow();
-    if (!result.ok()) {
-        // The engine joins every config error into one message, one per line.
-        QStringList errors = result.error().message.split(u'\n', Qt::SkipEmptyParts);
-        if (errors.isEmpty())
-            errors.append(u"reload failed"_s);
-        qCWarning(lcControl).noquote() << "reload via the control socket refused";
-        return failure(errors);
-    }
-    const Master::ReloadReport& report = result.value();
-    qCInfo(lcControl).noquote()
-        << u"reload via the control socket: added [%1] removed [%2] changed [%3]"_s.arg(
-               report.added.join(u", "_s), report.removed.join(u", "_s),
-               report.changed.join(u", "_s));
-    return QJsonObject{
-        {u"ok"_s, true},
-        {u"added"_s, toArray(report.added)},
-        {u"removed"_s, toArray(report.removed)},
-        {u"changed"_s, toArray(report.changed)},
-        {u"warnings"_s, toArray(report.warnings)},
-    };
+    m_master.reloadAsync([answer](const Result<Master::ReloadReport>& result) {
+        if (!result.ok()) {
+            // The engine joins every config error into one message, one per line.
+            QStringList errors = result.error().message.split(u'\n', Qt::SkipEmptyParts);
+            if (errors.isEmpty())
+                errors.append(u"reload failed"_s);
+            qCWarning(lcControl).noquote() << "reload via the control socket refused";
+            answer(failure(errors));
+            return;
+        }
+        const Master::ReloadReport& report = result.value();
+        qCInfo(lcControl).noquote()
+            << u"reload via the control socket: added [%1] removed [%2] changed [%3]"_s.arg(
+                   report.added.join(u", "_s), report.removed.join(u", "_s),
+                   report.changed.join(u", "_s));
+        answer(QJsonObject{
+            {u"ok"_s, true},
+            {u"added"_s, toArray(report.added)},
+            {u"removed"_s, toArray(report.removed)},
+            {u"changed"_s, toArray(report.changed)},
+            {u"warnings"_s, toArray(report.warnings)},
+        });
+    });
 }
 
 QJsonObject ControlServer::events() const

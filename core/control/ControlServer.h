@@ -19,10 +19,12 @@ class Master;
 //
 // Wire format: one JSON object per line each way (a line is capped at 64 KiB).
 //   {"command":"status"} -> {"ok":true,"version":"0.1.0","title":...,"config":PATH,"port":N,
-//                            "running":true,"workers":[WorkerState::toJson()...]}
+//                            "running":true,"secrets":"keychain"|"directory",
+//                            "workers":[WorkerState::toJson()...]}
 //   {"command":"reload"} -> {"ok":true,"added":[...],"removed":[...],"changed":[...],
 //                            "warnings":[...]}
 //                        or {"ok":false,"errors":["..."]}
+//                           (answered once the config's secrets are resolved)
 //   {"command":"events"} -> {"ok":true,"events":[EngineEvent::toJson()...]}
 //   {"command":"force","builder":B,"reason":R?,"properties":{K:V}?}
 //                        -> {"ok":true,"request":ID,"builder":B}
@@ -65,7 +67,7 @@ private:
     void builds(const QJsonObject& request, const Answer& answer);
     void log(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;
-    QJsonObject reload();
+    void reload(const Answer& answer);
     QJsonObject events() const;
 
     Master& m_master;

@@ -248,12 +248,17 @@ void Build::onUpdate(const QString& key, const QVariant& value)
 {
     if (!m_log)
         return;
+    // Output is handed to the store at once: the worker's update is answered
+    // only once it is committed (Link's ack gate), and the worker batches
+    // its output already (64 KiB or 5 s).
     if (key == u"stdout" || key == u"stderr" || key == u"header") {
         m_log->addWorkerOutput(key, value);
+        m_log->flush();
     } else if (key == u"log") {
         const QVariantList parts = value.toList();
         if (parts.size() == 2)
             m_log->addWorkerOutput(parts[0].toString(), parts[1]);
+        m_log->flush();
     } else if (key == u"rc") {
         m_rc = value.toInt();
     }

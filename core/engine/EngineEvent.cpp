@@ -27,6 +27,8 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("stopped");
     case Kind::Administered:
         return QStringLiteral("admin");
+    case Kind::SecretError:
+        return QStringLiteral("secret-error");
     }
     return QStringLiteral("unknown");
 }

@@ -23,6 +23,7 @@ struct EngineEvent
         Started,
         Stopped,
         Administered, // pause, unpause, shutdown, disconnect, add/edit/remove by an administrator
+        SecretError,  // a worker's password could not be resolved (secret store errors)
     };
 
     QDateTime time; // UTC

@@ -151,7 +151,8 @@ bool Link::handle(const QVariantMap& message)
     }
     const QVariant args = message.value(QStringLiteral("args"));
     if (it->second.onUpdate) {
-        respond(seq, QVariant());
+        // The answer waits until what the message carried is stored (the
+        // owner's gate): an acknowledged line survives a master crash.
         if (op == u"update") {
             const CommandUpdate onUpdate = it->second.onUpdate; // may start other commands
             for (const QVariant& pair : args.toList()) {
@@ -164,6 +165,7 @@ bool Link::handle(const QVariantMap& message)
         } else {
             endStream(commandId, {CommandOutcome::Kind::Completed, {}});
         }
+        acknowledge(seq);
         return true;
     }
     if (op == u"update") {
@@ -236,6 +238,24 @@ void Link::failAll(const QString& why)
         else
             c.done(Error{why});
     }
+}
+
+void Link::acknowledge(const QVariant& seq)
+{
+    if (!m_ackGate) {
+        respond(seq, QVariant());
+        return;
+    }
+    ConnectionHub* hub = &m_hub;
+    const ConnId id = m_id;
+    m_ackGate([hub, id, seq](const QString& error) {
+        QVariantMap msg{{QStringLiteral("op"), QStringLiteral("response")},
+                        {QStringLiteral("seq_number"), seq},
+                        {QStringLiteral("result"), error.isEmpty() ? QVariant() : error}};
+        if (!error.isEmpty())
+            msg.insert(QStringLiteral("is_exception"), true);
+        hub->send(id, msg);
+    });
 }
 
 void Link::respond(const QVariant& seq, const QVariant& result, bool isException)

@@ -44,6 +44,13 @@ public:
     // the response's result, an error becomes an exception response.
     using CommandRequest =
         std::function<Result<QVariant>(const QString& op, const QVariantMap& message)>;
+    // Sends one deferred answer: nil, or an exception with `error` when set.
+    // Safe to call after the link is gone (the answer is then dropped).
+    using Responder = std::function<void(const QString& error)>;
+    // Decides when a streaming command's `update` and `complete` are
+    // answered: the owner calls `send` once what the message carried is
+    // durable. Without a gate they are answered at once.
+    using AckGate = std::function<void(Responder send)>;
 
     Link(ConnId id, QString worker, QString peer, ConnectionHub& hub, DeadlineQueue& deadlines);
     ~Link(); // cancels deadlines; pending replies are dropped (call failAll first)
@@ -80,6 +87,7 @@ public:
     void failAll(const QString& why);
 
     void respond(const QVariant& seq, const QVariant& result, bool isException = false);
+    void setAckGate(AckGate gate) { m_ackGate = std::move(gate); }
 
 private:
     struct Pending
@@ -102,6 +110,7 @@ private:
     void finishCommand(const QString& id, Result<QVariantMap> result);
     void endStream(const QString& id, CommandOutcome outcome);
     bool handleCommandRequest(const QString& op, const QVariant& seq, const QVariantMap& message);
+    void acknowledge(const QVariant& seq); // through the gate, if any
 
     ConnId m_id;
     QString m_worker;
@@ -112,6 +121,7 @@ private:
     quint64 m_nextCommand = 0;
     std::unordered_map<qint64, Pending> m_pending;
     std::unordered_map<QString, Command> m_commands;
+    AckGate m_ackGate;
 };
 
 } // namespace ym

@@ -6,6 +6,8 @@
 
 #include <QThread>
 
+#include <optional>
+
 namespace ym {
 
 Master::Master(QString configPath, QObject* parent)
@@ -57,7 +59,27 @@ bool Master::isRunning() const
 
 Result<Master::ReloadReport> Master::reloadNow()
 {
-    return d->reload();
+    auto outcome = std::make_shared<std::optional<Result<ReloadReport>>>();
+    d->reload([outcome](Result<ReloadReport> r) { outcome->emplace(std::move(r)); });
+    if (*outcome)
+        return std::move(**outcome);
+    return Error{QStringLiteral("the reload goes on while the secrets are read from the OS "
+                                "keychain; its outcome goes to the log")};
+}
+
+void Master::reloadAsync(std::function<void(Result<ReloadReport>)> done)
+{
+    d->reload(std::move(done));
+}
+
+void Master::setAutoSecretsBackend(SecretsBackend backend)
+{
+    d->autoSecrets = backend;
+}
+
+QString Master::secretsBackend() const
+{
+    return d->secrets ? d->secrets->backendName() : QString();
 }
 
 Result<qint64> Master::forceBuild(const QString& builder, const QString& reason,
@@ -104,17 +126,18 @@ void Master::start()
 
 void Master::reload()
 {
-    Result<ReloadReport> r = d->reload();
-    if (!r.ok()) {
-        Q_EMIT reloaded(false, r.error().message.split(u'\n'));
-        return;
-    }
-    QStringList lines;
-    lines << QStringLiteral("added: %1").arg(r->added.join(u", "))
-          << QStringLiteral("removed: %1").arg(r->removed.join(u", "))
-          << QStringLiteral("changed: %1").arg(r->changed.join(u", "));
-    lines << r->warnings;
-    Q_EMIT reloaded(true, lines);
+    d->reload([this](const Result<ReloadReport>& r) {
+        if (!r.ok()) {
+            Q_EMIT reloaded(false, r.error().message.split(u'\n'));
+            return;
+        }
+        QStringList lines;
+        lines << QStringLiteral("added: %1").arg(r->added.join(u", "))
+              << QStringLiteral("removed: %1").arg(r->removed.join(u", "))
+              << QStringLiteral("changed: %1").arg(r->changed.join(u", "));
+        lines << r->warnings;
+        Q_EMIT reloaded(true, lines);
+    });
 }
 
 void Master::shutdown()

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace ym {
@@ -51,7 +52,19 @@ public:
     // appear, removed ones are disconnected, changed ones are updated, and
     // unchanged connected workers keep their link. A config that fails
     // validation is refused with all its errors; the running config stays.
+    // With the directory store the outcome is known at once; with the OS
+    // keychain (asynchronous) reloadNow() answers an error saying the reload
+    // goes on: use reloadAsync() there.
     Result<ReloadReport> reloadNow();
+    // The same, answering through `done` once the config's secrets are
+    // resolved (possibly before this returns). The new config applies at once,
+    // after the secrets: a login never sees half of it.
+    void reloadAsync(std::function<void(Result<ReloadReport>)> done);
+    // What master.secrets "auto" means for this face (before start()):
+    // Keychain for the desktop console; Directory (the default) headless.
+    void setAutoSecretsBackend(SecretsBackend backend);
+    // The secret store in use: "keychain" or "directory" (empty before start).
+    QString secretsBackend() const;
     // Queues a build of `builder` (persisted, FIFO per builder); returns the
     // request id, or an error naming an unknown builder.
     Result<qint64> forceBuild(const QString& builder, const QString& reason,
@@ -90,7 +103,8 @@ public Q_SLOTS:
     // Adds or replaces a worker in the config file: the password (if given)
     // is written to the secret store first, then the config is saved
     // atomically and reloaded; on any failure nothing stays changed.
-    // Answered by workerSaved(edit.ticket, error) (error empty: done).
+    // Answered by workerSaved(edit.ticket, error) (error empty: done), later
+    // (the secret store is asynchronous); saves and removals run in turn.
     void saveWorker(const ym::WorkerEdit& edit);
     // Removes a worker from the config file (and its secret, when only it used
     // it), then reloads. Answered by workerSaved(ticket, error).
@@ -101,7 +115,8 @@ public Q_SLOTS:
     void requestWorkers();
     // eventHistory() with the kept event log (newest last).
     void requestEventHistory();
-    // workerPassword() with the worker's password as the master resolves it.
+    // workerPassword() with the worker's password as the master resolves it
+    // (read through the asynchronous secret store: answered later).
     void requestWorkerPassword(const QString& name);
 
 Q_SIGNALS:

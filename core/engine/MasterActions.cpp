@@ -4,6 +4,7 @@
 
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
+#include "secrets/SecretStore.h"
 #include "util/Logging.h"
 
 namespace ym {
@@ -83,22 +84,46 @@ MasterInfo Master::Impl::info() const
 
 void Master::Impl::readSecretThen(const QString& name, std::function<void(Result<QByteArray>)> next)
 {
-    next(secrets->read(name));
+    secrets->readAsync(name, &q, std::move(next));
 }
 
 void Master::Impl::writeSecretThen(const QString& name, const QByteArray& value, ActionDone next)
 {
-    next(secrets->write(name, value));
+    secrets->writeAsync(name, value, &q, std::move(next));
 }
 
 void Master::Impl::removeSecretThen(const QString& name, ActionDone next)
 {
-    next(secrets->remove(name));
+    secrets->removeAsync(name, &q, std::move(next));
 }
 
 void Master::Impl::reloadThen(std::function<void(Result<ReloadReport>)> next)
 {
-    next(reload());
+    reload(std::move(next));
+}
+
+void Master::Impl::runAction(std::function<void(ActionDone)> action, ActionDone done)
+{
+    actions.push_back([this, action = std::move(action), done = std::move(done)] {
+        action([this, done](Result<void> r) {
+            done(std::move(r));
+            actionRunning = false;
+            // The next one from the event loop: no recursion through callbacks
+            // that ran before their call returned.
+            QTimer::singleShot(0, &q, [this] { runNextAction(); });
+        });
+    });
+    runNextAction();
+}
+
+void Master::Impl::runNextAction()
+{
+    if (actionRunning || actions.empty())
+        return;
+    actionRunning = true;
+    std::function<void()> next = std::move(actions.front());
+    actions.pop_front();
+    next();
 }
 
 namespace {
@@ -184,31 +209,32 @@ void Master::Impl::saveWorker(const WorkerEdit& edit, ActionDone done)
         return saveAndReload([] {});
     const QByteArray password = *edit.password;
     // The old value first, so that a failed save can put it back.
-    readSecretThen(
-        secretName, [this, secretName, password, saveAndReload, done](Result<QByteArray> old) {
-            const std::optional<QByteArray> oldSecret =
-                old.ok() ? std::optional<QByteArray>(old.value()) : std::nullopt;
-            writeSecretThen(
-                secretName, password,
-                [this, secretName, oldSecret, saveAndReload, done](Result<void> written) {
-                    if (!written.ok())
-                        return done(
-                            Error{QStringLiteral("cannot store the password (%1 secret store): %2")
-                                      .arg(secrets->backendName(), written.error().message)});
-                    saveAndReload([this, secretName, oldSecret] {
-                        const ActionDone logFailure = [secretName](Result<void> undo) {
-                            if (!undo.ok())
-                                qCWarning(lcSecrets).noquote()
-                                    << QStringLiteral("cannot restore the secret %1: %2")
-                                           .arg(secretName, undo.error().message);
-                        };
-                        if (oldSecret)
-                            writeSecretThen(secretName, *oldSecret, logFailure);
-                        else
-                            removeSecretThen(secretName, logFailure);
-                    });
+    const QString backend = secrets->backendName();
+    readSecretThen(secretName, [this, secretName, password, backend, saveAndReload,
+                                done](Result<QByteArray> old) {
+        const std::optional<QByteArray> oldSecret =
+            old.ok() ? std::optional<QByteArray>(old.value()) : std::nullopt;
+        writeSecretThen(
+            secretName, password,
+            [this, secretName, oldSecret, backend, saveAndReload, done](Result<void> written) {
+                if (!written.ok())
+                    return done(
+                        Error{QStringLiteral("cannot store the password (%1 secret store): %2")
+                                  .arg(backend, written.error().message)});
+                saveAndReload([this, secretName, oldSecret] {
+                    const ActionDone logFailure = [secretName](Result<void> undo) {
+                        if (!undo.ok())
+                            qCWarning(lcSecrets).noquote()
+                                << QStringLiteral("cannot restore the secret %1: %2")
+                                       .arg(secretName, undo.error().message);
+                    };
+                    if (oldSecret)
+                        writeSecretThen(secretName, *oldSecret, logFailure);
+                    else
+                        removeSecretThen(secretName, logFailure);
                 });
-        });
+            });
+    });
 }
 
 void Master::Impl::removeWorker(const QString& name, ActionDone done)
@@ -330,20 +356,22 @@ void Master::disconnectWorker(const QString& name, const QString& reason)
 void Master::saveWorker(const ym::WorkerEdit& edit)
 {
     const quint64 ticket = edit.ticket;
-    d->saveWorker(edit, [this, ticket](Result<void> r) {
-        if (r.ok())
-            requestInfo();
-        Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
-    });
+    d->runAction([this, edit](Impl::ActionDone done) { d->saveWorker(edit, std::move(done)); },
+                 [this, ticket](Result<void> r) {
+                     if (r.ok())
+                         requestInfo();
+                     Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+                 });
 }
 
 void Master::removeWorker(quint64 ticket, const QString& name)
 {
-    d->removeWorker(name, [this, ticket](Result<void> r) {
-        if (r.ok())
-            requestInfo();
-        Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
-    });
+    d->runAction([this, name](Impl::ActionDone done) { d->removeWorker(name, std::move(done)); },
+                 [this, ticket](Result<void> r) {
+                     if (r.ok())
+                         requestInfo();
+                     Q_EMIT workerSaved(ticket, r.ok() ? QString() : r.error().message);
+                 });
 }
 
 void Master::requestInfo()
@@ -370,10 +398,20 @@ void Master::requestWorkerPassword(const QString& name)
         Q_EMIT workerPassword(name, {}, noSuchWorker(name));
         return;
     }
-    Result<QByteArray> pw =
-        resolveSecret(w->password, *d->secrets, QStringLiteral("worker '%1'").arg(name));
-    Q_EMIT workerPassword(name, pw.ok() ? pw.value() : QByteArray(),
-                          pw.ok() ? QString() : pw.error().message);
+    // Through the asynchronous store: the engine thread never waits on the keychain.
+    const QList<SecretRequest> request{
+        {name, w->password, QStringLiteral("worker '%1'").arg(name)}};
+    resolveSecrets(*d->secrets, request, this, [this, name](const ResolvedSecrets& resolved) {
+        const auto value = resolved.values.constFind(name);
+        if (value != resolved.values.cend())
+            Q_EMIT workerPassword(name, *value, {});
+        else
+            Q_EMIT workerPassword(
+                name, {},
+                resolved.errors.value(name, QStringLiteral("the password of worker '%1' could "
+                                                           "not be read")
+                                                .arg(name)));
+    });
 }
 
 } // namespace ym

@@ -1,7 +1,6 @@
 #include "engine/MasterImpl.h"
 
 #include "config/ConfigLoader.h"
-#include "secrets/DirectorySecretStore.h"
 #include "util/Logging.h"
 #include "util/MemoryTrim.h"
 
@@ -46,7 +45,8 @@ void Master::Impl::start(std::function<void(const QStringList&)> done)
     for (const QString& w : loaded.warnings)
         qCWarning(lcConfig).noquote() << w;
     config = *loaded.config;
-    secrets = std::make_unique<DirectorySecretStore>(config.effectiveSecretsDir());
+    secrets = makeSecretStore(config, autoSecrets);
+    qCInfo(lcSecrets).noquote() << QStringLiteral("secret store: %1").arg(secrets->backendName());
 
     // The database first: nothing listens before the engine can record.
     starting = true;
@@ -71,7 +71,13 @@ void Master::Impl::start(std::function<void(const QStringList&)> done)
             else
                 qCWarning(lcEngine).noquote()
                     << QStringLiteral("cannot read the event log: %1").arg(past.error().message);
-            restoreBuilds([this, done] { done(startListening()); });
+            // Every worker's password before the first login can arrive.
+            restoreBuilds([this, done] {
+                resolveCredentials(*secrets, config, [this, done](ResolvedSecrets resolved) {
+                    credentials = std::move(resolved);
+                    done(startListening());
+                });
+            });
         });
     });
 }
@@ -121,6 +127,7 @@ QStringList Master::Impl::startListening()
     });
 
     hub = std::make_unique<ConnectionHub>(hubOptions(config.master));
+    ackContext = std::make_unique<QObject>();
     for (const WorkerConfig& w : config.workers)
         sessions.emplace(w.name, std::make_unique<WorkerSession>(w, *this));
     syncQueueWorkers();
@@ -181,23 +188,56 @@ void Master::Impl::stopAll()
     housekeeping->stop();
     emitBatch();
     recordEvent(EngineEvent::Kind::Stopped, {}, {}, QStringLiteral("master stopped"));
-    storage.reset(); // writes what is queued, closes the database, joins its thread
+    storage.reset();    // writes what is queued, closes the database, joins its thread
+    ackContext.reset(); // the answers it queued would go nowhere now
     qCInfo(lcEngine) << "master stopped";
+}
+
+void Master::Impl::resolveCredentials(AsyncSecretStore& store, const MasterConfig& c,
+                                      std::function<void(ResolvedSecrets)> next)
+{
+    QList<SecretRequest> requests;
+    requests.reserve(c.workers.size());
+    for (const WorkerConfig& w : c.workers)
+        requests.append({w.name, w.password, {}}); // the worker is named where it is reported
+    resolveSecrets(store, requests, &q, std::move(next));
 }
 
 QStringList Master::Impl::applyCredentials()
 {
+    // At most this many workers get their own log line and event; the rest
+    // are counted (a dead keychain must not flood the log with 10,000 lines).
+    constexpr int MaxReported = 20;
     QStringList warnings;
     auto table = std::make_shared<CredentialTable>();
+    int failed = 0;
+    QString firstError;
     for (const WorkerConfig& w : config.workers) {
-        Result<QByteArray> pw =
-            resolveSecret(w.password, *secrets, QStringLiteral("worker '%1'").arg(w.name));
-        if (!pw.ok()) {
-            warnings
-                << QStringLiteral("worker '%1' cannot log in: %2").arg(w.name, pw.error().message);
+        const std::string name = w.name.toStdString();
+        const auto value = credentials.values.constFind(w.name);
+        if (value != credentials.values.cend()) {
+            table->passwords.emplace(name, value->toStdString());
             continue;
         }
-        table->passwords.emplace(w.name.toStdString(), pw.value().toStdString());
+        table->unavailable.insert(name);
+        const QString why =
+            credentials.errors.value(w.name, QStringLiteral("its password was not resolved"));
+        if (failed == 0)
+            firstError = why;
+        if (++failed <= MaxReported) {
+            warnings << QStringLiteral("worker '%1' cannot log in: %2").arg(w.name, why);
+            recordEvent(EngineEvent::Kind::SecretError, w.name, {},
+                        QStringLiteral("cannot log in: %1").arg(why));
+        }
+    }
+    if (failed > MaxReported) {
+        const QString more =
+            QStringLiteral("%1 more workers cannot log in (%2 in all); the first: %3")
+                .arg(failed - MaxReported)
+                .arg(failed)
+                .arg(firstError);
+        warnings << more;
+        recordEvent(EngineEvent::Kind::SecretError, {}, {}, more);
     }
     hub->setCredentials(std::move(table));
     return warnings;

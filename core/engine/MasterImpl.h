@@ -8,7 +8,8 @@
 #include "engine/WorkerSession.h"
 #include "protocol/ConnectionHub.h"
 #include "protocol/Listener.h"
-#include "secrets/SecretStore.h"
+#include "secrets/AsyncSecretStore.h"
+#include "secrets/SecretResolver.h"
 #include "storage/Store.h"
 
 #include <QPointer>
@@ -16,6 +17,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -37,7 +39,15 @@ struct Master::Impl final : SessionHost, BuildHost
     // listening) once the engine is ready. Runs on the engine thread.
     void start(std::function<void(const QStringList&)> done);
     QStringList startListening();
-    Result<ReloadReport> reload();
+    // Re-reads the config, resolves its secrets (asynchronously with the
+    // keychain), then applies it. `done` may run before this returns (the
+    // directory store answers at once). A reload asked for while one resolves
+    // runs after it.
+    void reload(std::function<void(Result<ReloadReport>)> done);
+    Result<ReloadReport> applyReload(const MasterConfig& next, QStringList warnings);
+    // Resolves the passwords of `c`'s workers through `store`, then `next`.
+    void resolveCredentials(AsyncSecretStore& store, const MasterConfig& c,
+                            std::function<void(ResolvedSecrets)> next);
     void stopAll();
     QList<WorkerState> snapshots() const;
 
@@ -101,17 +111,30 @@ struct Master::Impl final : SessionHost, BuildHost
     void writeSecretThen(const QString& name, const QByteArray& value, ActionDone next);
     void removeSecretThen(const QString& name, ActionDone next);
     void reloadThen(std::function<void(Result<ReloadReport>)> next);
+    // Saves and removes run one at a time (each re-reads the config file, and
+    // a secret store round trip may lie between reading and saving it).
+    void runAction(std::function<void(ActionDone)> action, ActionDone done);
+    void runNextAction();
+    std::deque<std::function<void()>> actions;
+    bool actionRunning = false;
 
     // Config
-    QStringList applyCredentials(); // returns warnings
+    QStringList applyCredentials(); // from `credentials`; returns warnings
     void emitBatch();
 
     Master& q;
     QString configPath;
     MasterConfig config;
-    std::unique_ptr<SecretStore> secrets;
+    std::unique_ptr<AsyncSecretStore> secrets;
+    SecretsBackend autoSecrets = SecretsBackend::Directory; // what master.secrets "auto" means
+    ResolvedSecrets credentials; // the resolved passwords logins are checked against
+    bool reloading = false;
+    std::vector<std::function<void(Result<ReloadReport>)>> reloadWaiters;
     std::unique_ptr<Store> storage; // events now; builds, steps and logs next
     std::unique_ptr<ConnectionHub> hub;
+    // Context of the storage callbacks that answer worker updates; goes
+    // before the hub does, so no answer is sent through a dead hub.
+    std::unique_ptr<QObject> ackContext;
     QPointer<Listener> listener;
     DeadlineQueue* deadlineQueue = nullptr;
     QTimer* batchTimer = nullptr;

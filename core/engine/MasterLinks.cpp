@@ -42,6 +42,15 @@ void Master::Impl::onAuthenticated(const HubEvent& e)
     }
     WorkerSession& session = *it->second;
     auto link = std::make_unique<Link>(e.conn, e.worker, e.peer, *hub, *deadlineQueue);
+    link->setAckGate([this](Link::Responder send) {
+        if (!storage) {
+            send(QStringLiteral("the master is shutting down"));
+            return;
+        }
+        storage->whenCommitted(ackContext.get(), [send](Result<void> stored) {
+            send(stored ? QString() : stored.error().message);
+        });
+    });
     if (session.link())
         startDuplicateCheck(session, std::move(link));
     else
@@ -79,17 +88,16 @@ void Master::Impl::startDuplicateCheck(WorkerSession& session, std::unique_ptr<L
                .arg(name, newPeer, old->peer());
     duplicateOf[name] = newId;
     duplicates.emplace(newId, Duplicate{name, std::move(newcomer)});
-    old->request(QStringLiteral("print"),
-                 {{QStringLiteral("message"), QStringLiteral("master got a duplicate connection")}},
-                 WorkerSession::DuplicateCheckTimeoutMs, [this, name, oldId](Result<QVariant> r) {
-                     const bool answered = r.ok();
-                     // Not from inside the old link's own callback: it may be destroyed.
-                     QMetaObject::invokeMethod(
-                         &q, [this, name, oldId, answered] {
-                             duplicateCheckDone(name, oldId, answered);
-                         },
-                         Qt::QueuedConnection);
-                 });
+    old->request(
+        QStringLiteral("print"),
+        {{QStringLiteral("message"), QStringLiteral("master got a duplicate connection")}},
+        WorkerSession::DuplicateCheckTimeoutMs, [this, name, oldId](Result<QVariant> r) {
+            const bool answered = r.ok();
+            // Not from inside the old link's own callback: it may be destroyed.
+            QMetaObject::invokeMethod(
+                &q, [this, name, oldId, answered] { duplicateCheckDone(name, oldId, answered); },
+                Qt::QueuedConnection);
+        });
 }
 
 void Master::Impl::duplicateCheckDone(const QString& name, ConnId oldConn, bool oldAnswered)
@@ -131,8 +139,8 @@ void Master::Impl::duplicateCheckDone(const QString& name, ConnId oldConn, bool 
         recordEvent(EngineEvent::Kind::Duplicate, name, newcomer->peer(), why);
         const ConnId oldId = old->id();
         linkOwner.erase(oldId);
-        session.linkClosed(QStringLiteral("replaced by a new connection from %1")
-                               .arg(newcomer->peer()));
+        session.linkClosed(
+            QStringLiteral("replaced by a new connection from %1").arg(newcomer->peer()));
         hub->abort(oldId, QStringLiteral("replaced by a new connection"));
     }
     attachLink(session, std::move(newcomer));

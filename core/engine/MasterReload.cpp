@@ -2,15 +2,20 @@
 #include "engine/MasterImpl.h"
 
 #include "config/ConfigLoader.h"
-#include "secrets/DirectorySecretStore.h"
 #include "util/Logging.h"
 
 namespace ym {
 
-Result<Master::ReloadReport> Master::Impl::reload()
+void Master::Impl::reload(std::function<void(Result<ReloadReport>)> done)
 {
-    if (!running)
-        return Error{QStringLiteral("the master is not running")};
+    if (!running) {
+        done(Error{QStringLiteral("the master is not running")});
+        return;
+    }
+    if (reloading) { // runs again once the one under way is applied
+        reloadWaiters.push_back(std::move(done));
+        return;
+    }
     ConfigLoadResult loaded = loadConfigFile(configPath);
     if (!loaded.ok()) {
         const QString text = loaded.errors.join(u'\n');
@@ -18,11 +23,47 @@ Result<Master::ReloadReport> Master::Impl::reload()
             << QStringLiteral("reload refused; the running config stays:\n%1").arg(text);
         recordEvent(EngineEvent::Kind::ConfigRejected, {}, {},
                     QStringLiteral("%1 error(s): %2").arg(loaded.errors.size()).arg(text));
-        return Error{text};
+        done(Error{text});
+        return;
     }
     const MasterConfig next = *loaded.config;
+    // A new store when the backend or its folder changed; else the running one.
+    auto store = std::make_shared<std::unique_ptr<AsyncSecretStore>>();
+    const SecretsBackend nextBackend = next.effectiveSecretsBackend(autoSecrets);
+    if (nextBackend != config.effectiveSecretsBackend(autoSecrets) ||
+        (nextBackend == SecretsBackend::Directory &&
+         next.effectiveSecretsDir() != config.effectiveSecretsDir()))
+        *store = makeSecretStore(next, autoSecrets);
+    AsyncSecretStore& resolver = *store ? **store : *secrets;
+    reloading = true;
+    resolveCredentials(resolver, next,
+                       [this, next, store, warnings = loaded.warnings,
+                        done = std::move(done)](ResolvedSecrets resolved) mutable {
+                           reloading = false;
+                           if (!running) {
+                               done(Error{QStringLiteral("the master stopped during the reload")});
+                           } else {
+                               if (*store)
+                                   secrets = std::move(*store);
+                               credentials = std::move(resolved);
+                               done(applyReload(next, warnings));
+                           }
+                           if (!reloadWaiters.empty()) {
+                               auto waiters = std::move(reloadWaiters);
+                               reloadWaiters.clear();
+                               reload([waiters](const Result<ReloadReport>& r) {
+                                   for (const auto& w : waiters)
+                                       w(r);
+                               });
+                           }
+                       });
+}
+
+Result<Master::ReloadReport> Master::Impl::applyReload(const MasterConfig& next,
+                                                       QStringList warnings)
+{
     ReloadReport report;
-    report.warnings = loaded.warnings;
+    report.warnings = std::move(warnings);
 
     // Settings that live in running sockets and threads need a restart.
     if (next.master.msgpack != config.master.msgpack)
@@ -80,9 +121,8 @@ Result<Master::ReloadReport> Master::Impl::reload()
     applyBuilders(oldBuilders);
     config.master.title = next.master.title;
     config.master.databasePath = next.master.databasePath;
-    if (next.effectiveSecretsDir() != config.effectiveSecretsDir())
-        secrets = std::make_unique<DirectorySecretStore>(next.effectiveSecretsDir());
     config.master.secretsDir = next.master.secretsDir;
+    config.master.secrets = next.master.secrets;
     report.warnings << applyCredentials();
 
     report.added.sort();

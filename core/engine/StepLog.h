@@ -11,8 +11,9 @@ namespace ym {
 class Store;
 
 // The logs of one running step: output arriving from the worker is gathered
-// per stream and written to the Store in chunks (flush() when the buffer
-// passes FlushBytes, or by the owner's timer), never one row per line. Lines
+// per stream and written to the Store in chunks (flushed before a text would
+// take the buffer past FlushBytes, when it reaches FlushBytes, or by the
+// owner's timer), never one row per line. Lines
 // are numbered per stream from 0 and keep their own times.
 class StepLog
 {

@@ -93,8 +93,17 @@ void ConnectionHub::adopt(int fd)
 std::vector<HubEvent> ConnectionHub::takeEvents()
 {
     std::vector<HubEvent> out;
-    std::lock_guard lock(d->shared.eventsMutex);
-    out.swap(d->shared.events);
+    {
+        std::lock_guard lock(d->shared.eventsMutex);
+        out.swap(d->shared.events);
+    }
+    std::size_t bytes = 0;
+    for (const HubEvent& e : out)
+        bytes += e.bytes;
+    d->shared.queuedBytes.fetch_sub(bytes);
+    if (d->shared.pausedLinks.load() > 0)
+        for (auto& loop : d->loops)
+            loop->wakeUp();
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ym {
@@ -20,6 +21,9 @@ using ConnId = std::uint64_t; // never 0; never reused within one hub
 struct CredentialTable
 {
     std::unordered_map<std::string, std::string> passwords;
+    // Configured workers whose password could not be resolved (secret store
+    // errors): refused with a reason that says so.
+    std::unordered_set<std::string> unavailable;
 };
 
 // What the I/O threads report to the engine.
@@ -43,6 +47,7 @@ struct HubEvent
     int status = 0; // Refused: the HTTP status sent (400 or 401; 0 if none could be sent;
                     // "request timed out" sends nothing and reports 0)
     QVariantMap message;
+    std::size_t bytes = 0; // Message: its payload's size on the wire (for the read limit)
 };
 
 struct HubOptions
@@ -53,6 +58,11 @@ struct HubOptions
     int pingTimeoutMs = 30000;      // close it if nothing arrives this long after the ping
     std::size_t maxMessageBytes = 16u * 1024 * 1024;
     std::size_t maxRequestHeadBytes = 16 * 1024;
+    // Backpressure: while the engine has not taken this many bytes of
+    // messages (takeEvents()), the I/O threads stop reading the links that
+    // send more (their TCP windows close); they read them again once it is
+    // below half. 0: no limit.
+    std::size_t maxQueuedMessageBytes = 16u * 1024 * 1024;
 };
 
 // Owns the worker sockets: a few I/O threads, each with its own epoll loop,

@@ -87,6 +87,10 @@ void HubShared::publish(std::vector<HubEvent>& batch)
 {
     if (batch.empty())
         return;
+    std::size_t bytes = 0;
+    for (const HubEvent& e : batch)
+        bytes += e.bytes;
+    queuedBytes.fetch_add(bytes);
     std::function<void()> wake;
     {
         std::lock_guard lock(eventsMutex);
@@ -162,6 +166,12 @@ void IoLoop::stop()
     m_commands.clear();
 }
 
+void IoLoop::wakeUp()
+{
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(m_wake, &one, sizeof one);
+}
+
 void IoLoop::post(HubCommand command)
 {
     bool wake = false;
@@ -229,6 +239,8 @@ void IoLoop::recover()
 
 void IoLoop::iterate()
 {
+    if (!m_paused.empty() && !m_stopping)
+        resumeReading();
     std::array<epoll_event, 256> events;
     const int n = ::epoll_wait(m_epoll, events.data(), int(events.size()), nextTimeoutMs());
     if (n < 0 && errno != EINTR) {
@@ -255,6 +267,7 @@ void IoLoop::iterate()
     }
     runTimers();
     m_shared.publish(m_batch);
+    m_batchBytes = 0;
     for (ConnId id : m_dead)
         m_links.erase(id);
     m_dead.clear();
@@ -351,6 +364,10 @@ void IoLoop::runTimers()
     }
     while (m_pinged.head && m_pinged.head->since + o.pingTimeoutMs <= now) {
         Link& l = *m_pinged.head;
+        if (l.paused) { // not read by us: its silence proves nothing
+            moveTo(l, m_idle, now);
+            continue;
+        }
         lost(l, QStringLiteral("no answer to ping within %1 s").arg(o.pingTimeoutMs / 1000.0));
     }
     while (o.pingIntervalMs > 0 && m_idle.head && m_idle.head->since + o.pingIntervalMs <= now) {

@@ -39,6 +39,8 @@ struct HubShared
     std::atomic<std::uint64_t> accepted{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> nextSerial{1};
+    std::atomic<std::size_t> queuedBytes{0}; // message bytes published, not yet taken
+    std::atomic<std::size_t> pausedLinks{0}; // links not read because of queuedBytes
 
     std::shared_ptr<const CredentialTable> credentialTable();
     // Appends `batch` (emptied) to the queue; wakes the engine if it was empty.
@@ -91,6 +93,7 @@ struct Link
     bool shutWrite = false;
     bool dead = false;
     bool flushQueued = false;
+    bool paused = false;    // not read: the engine is behind (HubOptions::maxQueuedMessageBytes)
     std::int64_t since = 0; // when it entered its deadline list
     Link* prev = nullptr;
     Link* next = nullptr;
@@ -123,6 +126,8 @@ public:
     void stop();
     // Thread-safe. After stop() an adopted descriptor is closed at once.
     void post(HubCommand command);
+    // Thread-safe: makes the loop look at its paused links again.
+    void wakeUp();
 
 private:
     void run();
@@ -134,6 +139,9 @@ private:
     void adoptFd(int fd);
     void handleEvents(Link& l, std::uint32_t events);
     void onReadable(Link& l);
+    bool overReadLimit() const;
+    void pauseReading(Link& l);
+    void resumeReading();
     void onData(Link& l, const char* data, std::size_t size);
     void handshake(Link& l);
     void accept(Link& l, const QByteArray& key, std::size_t consumed);
@@ -171,6 +179,8 @@ private:
     std::vector<ConnId> m_dead;    // destroyed during this iteration, freed at its end
     std::vector<Link*> m_toFlush;  // output queued by commands, written after them
     std::vector<HubEvent> m_batch; // events of this iteration
+    std::size_t m_batchBytes = 0;  // message bytes in m_batch
+    std::vector<ConnId> m_paused;  // links not read (Link::paused)
     std::vector<char> m_readBuffer;
     LinkList m_handshaking; // by adopt time
     LinkList m_idle;        // open, by last inbound time

@@ -62,7 +62,10 @@ const QByteArray& dummyPassword()
 
 void IoLoop::handleEvents(Link& l, std::uint32_t events)
 {
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+    if ((events & EPOLLIN) && !(events & (EPOLLHUP | EPOLLERR)) && l.phase == Phase::Open &&
+        overReadLimit())
+        pauseReading(l);
+    else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         onReadable(l);
     if (!l.dead && (events & EPOLLOUT))
         flush(l);
@@ -73,6 +76,10 @@ void IoLoop::onReadable(Link& l)
     char* buffer = m_readBuffer.data();
     const std::size_t size = m_readBuffer.size();
     for (int round = 0; round < kReadsPerEvent && !l.dead; ++round) {
+        if (round > 0 && l.phase == Phase::Open && overReadLimit()) {
+            pauseReading(l);
+            return;
+        }
         const ssize_t n = ::recv(l.fd, buffer, size, 0);
         if (n > 0) {
             onData(l, buffer, static_cast<std::size_t>(n));
@@ -91,6 +98,49 @@ void IoLoop::onReadable(Link& l)
         lost(l, errnoReason(errno));
         return;
     }
+}
+
+bool IoLoop::overReadLimit() const
+{
+    const std::size_t limit = m_shared.options.maxQueuedMessageBytes;
+    return limit > 0 && m_shared.queuedBytes.load() + m_batchBytes >= limit;
+}
+
+void IoLoop::pauseReading(Link& l)
+{
+    if (l.paused)
+        return;
+    epoll_event ev{};
+    ev.events = l.wantWrite ? uint32_t(EPOLLOUT) : 0u;
+    ev.data.u64 = l.id;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, l.fd, &ev) != 0)
+        return;
+    l.paused = true;
+    m_paused.push_back(l.id);
+    m_shared.pausedLinks.fetch_add(1);
+}
+
+// Reads the paused links again once the engine has taken at least half of
+// what was queued (ConnectionHub::takeEvents() wakes the loop).
+void IoLoop::resumeReading()
+{
+    const std::size_t limit = m_shared.options.maxQueuedMessageBytes;
+    if (limit > 0 && m_shared.queuedBytes.load() >= limit / 2)
+        return;
+    for (ConnId id : m_paused) {
+        m_shared.pausedLinks.fetch_sub(1);
+        Link* l = find(id);
+        if (!l || l->dead || !l->paused)
+            continue;
+        l->paused = false;
+        epoll_event ev{};
+        ev.events = EPOLLIN | (l->wantWrite ? uint32_t(EPOLLOUT) : 0u);
+        ev.data.u64 = l->id;
+        ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, l->fd, &ev);
+        if (l->phase == Phase::Open && l->list != ListId::Closing)
+            moveTo(*l, m_idle, m_now); // what waits in its socket says it is alive
+    }
+    m_paused.clear();
 }
 
 void IoLoop::onData(Link& l, const char* data, std::size_t size)
@@ -142,17 +192,23 @@ void IoLoop::handshake(Link& l)
     }
     const auto table = m_shared.credentialTable();
     const std::string* expected = nullptr;
+    bool unavailable = false;
     if (table) {
-        const auto it = table->passwords.find(
-            std::string(credentials->name.constData(), std::size_t(credentials->name.size())));
+        const std::string key(credentials->name.constData(), std::size_t(credentials->name.size()));
+        const auto it = table->passwords.find(key);
         if (it != table->passwords.end())
             expected = &it->second;
+        else
+            unavailable = table->unavailable.count(key) > 0;
     }
     if (!expected) {
         // Same work as for a known name, so timing does not reveal which names exist.
         [[maybe_unused]] volatile bool same =
             http::constantTimeEquals(credentials->password, dummyPassword());
-        refuse(l, 401, name, QStringLiteral("unknown worker name"));
+        refuse(l, 401, name,
+               unavailable ? QStringLiteral("its password could not be read from the secret "
+                                            "store (see the secret errors in the log)")
+                           : QStringLiteral("unknown worker name"));
         return;
     }
     if (!http::constantTimeEquals(credentials->password,
@@ -252,6 +308,7 @@ void IoLoop::feedFrames(Link& l, const char* data, std::size_t size)
 void IoLoop::onMessage(Link& l, QByteArray&& payload)
 {
     Result<QVariantMap> decoded = codec::decodeMessage(payload);
+    const std::size_t bytes = std::size_t(payload.size());
     payload = QByteArray();
     if (!decoded) {
         const QString reason = QStringLiteral("invalid msgpack: ") + decoded.error().message;
@@ -277,6 +334,8 @@ void IoLoop::onMessage(Link& l, QByteArray&& payload)
     }
     emitEvent(HubEvent::Kind::Message, l);
     m_batch.back().message = std::move(map);
+    m_batch.back().bytes = bytes;
+    m_batchBytes += bytes;
 }
 
 void IoLoop::queueOutput(Link& l, QByteArrayView bytes)
@@ -324,7 +383,7 @@ void IoLoop::setWantWrite(Link& l, bool want)
     if (l.wantWrite == want)
         return;
     epoll_event ev{};
-    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+    ev.events = (l.paused ? 0u : uint32_t(EPOLLIN)) | (want ? uint32_t(EPOLLOUT) : 0u);
     ev.data.u64 = l.id;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, l.fd, &ev) == 0)
         l.wantWrite = want;

@@ -7,7 +7,9 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <vector>
@@ -19,13 +21,15 @@
 //
 // Decoding uses msgpack-cxx's parser with our own visitor, which builds the
 // QVariant tree directly. That lets us check UTF-8, keys, ext and depth as we
-// go, and never pre-allocate from a size a hostile peer announced (an array
-// header claiming 4 billion elements costs nothing until elements arrive).
+// go, and never pre-allocate much from a size a hostile peer announced (an
+// array header claiming 4 billion elements reserves kReserveItems, 32 KB, and
+// costs nothing more until elements arrive).
 
 namespace ym::codec {
 namespace {
 
 constexpr std::size_t kMaxDepth = 64;
+constexpr uint32_t kReserveItems = 1024; // most a start_array reserves in advance
 
 // --- encoding ------------------------------------------------------------------
 
@@ -146,6 +150,16 @@ qsizetype firstInvalidUtf8(const unsigned char* s, std::size_t n)
 {
     std::size_t i = 0;
     while (i < n) {
+        // Build output is mostly ASCII: skip it eight bytes at a time.
+        while (i + 8 <= n) {
+            std::uint64_t word;
+            std::memcpy(&word, s + i, 8);
+            if (word & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         const unsigned char c = s[i];
         if (c < 0x80) {
             ++i;
@@ -236,11 +250,13 @@ public:
         error = QStringLiteral("msgpack ext type is not supported (at %1)").arg(path());
         return false;
     }
-    bool start_array(uint32_t)
+    bool start_array(uint32_t n)
     {
         if (!enter())
             return false;
         m_stack.back().isMap = false;
+        // The announced size is the sender's word: reserve a bounded amount.
+        m_stack.back().list.reserve(qsizetype(std::min<uint32_t>(n, kReserveItems)));
         return true;
     }
     bool start_array_item() { return true; }

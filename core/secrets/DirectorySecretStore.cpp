@@ -213,4 +213,25 @@ Result<QStringList> DirectorySecretStore::list() const
     return names;
 }
 
+void DirectorySecretStore::readAsync(const QString& name, QObject*, ReadDone done)
+{
+    done(read(name));
+}
+
+void DirectorySecretStore::writeAsync(const QString& name, const QByteArray& value, QObject*,
+                                      Done done)
+{
+    done(write(name, value));
+}
+
+void DirectorySecretStore::removeAsync(const QString& name, QObject*, Done done)
+{
+    done(remove(name));
+}
+
+void DirectorySecretStore::listAsync(QObject*, ListDone done)
+{
+    done(list());
+}
+
 } // namespace ym

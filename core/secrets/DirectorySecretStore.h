@@ -1,5 +1,6 @@
 #pragma once
 
+#include "secrets/AsyncSecretStore.h"
 #include "secrets/SecretStore.h"
 
 namespace ym {
@@ -8,7 +9,9 @@ namespace ym {
 // DIR/worker/bot-linux). Like ssh, it refuses a file or folder that group or
 // others can read, and writes new ones owner-only (0600 files, 0700 folders).
 // A single trailing newline in a file is not part of the secret.
-class DirectorySecretStore final : public SecretStore
+// Both faces: the synchronous one, and the asynchronous one whose callbacks
+// run at once (before the call returns).
+class DirectorySecretStore final : public SecretStore, public AsyncSecretStore
 {
 public:
     explicit DirectorySecretStore(QString directory);
@@ -19,6 +22,12 @@ public:
     Result<void> write(const QString& name, const QByteArray& value) override;
     Result<void> remove(const QString& name) override;
     Result<QStringList> list() const override;
+
+    void readAsync(const QString& name, QObject* context, ReadDone done) override;
+    void writeAsync(const QString& name, const QByteArray& value, QObject* context,
+                    Done done) override;
+    void removeAsync(const QString& name, QObject* context, Done done) override;
+    void listAsync(QObject* context, ListDone done) override;
 
 private:
     QString m_dir;

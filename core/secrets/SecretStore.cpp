@@ -18,18 +18,29 @@ bool allowedChar(QChar c)
 Result<QByteArray> resolveSecret(const SecretRef& ref, const SecretStore& store,
                                  const QString& where)
 {
+    if (ref.kind != SecretRef::Kind::Secret)
+        return resolveInlineSecret(ref, where);
+    return checkSecretValue(store.read(ref.value), ref.value, where);
+}
+
+Result<QByteArray> checkSecretValue(Result<QByteArray> read, const QString& name,
+                                    const QString& where)
+{
+    const QString prefix = where.isEmpty() ? QString() : where + QStringLiteral(": ");
+    if (!read)
+        return Error{prefix + read.error().message};
+    if (read.value().isEmpty())
+        return Error{prefix + QStringLiteral("secret '%1' is empty").arg(name)};
+    return read;
+}
+
+Result<QByteArray> resolveInlineSecret(const SecretRef& ref, const QString& where)
+{
     const QString prefix = where.isEmpty() ? QString() : where + QStringLiteral(": ");
     QByteArray value;
     switch (ref.kind) {
-    case SecretRef::Kind::Secret: {
-        auto r = store.read(ref.value);
-        if (!r)
-            return Error{prefix + r.error().message};
-        value = std::move(r).value();
-        if (value.isEmpty())
-            return Error{prefix + QStringLiteral("secret '%1' is empty").arg(ref.value)};
-        break;
-    }
+    case SecretRef::Kind::Secret:
+        return Error{prefix + QStringLiteral("secret '%1' needs a secret store").arg(ref.value)};
     case SecretRef::Kind::Env: {
         const QByteArray name = ref.value.toLocal8Bit();
         if (ref.value.isEmpty() || !qEnvironmentVariableIsSet(name.constData()))

@@ -10,8 +10,9 @@
 namespace ym {
 
 // Where secrets live. Values never reach logs or error texts: errors name the
-// secret and the problem only. (The OS keychain backend is a later issue; it
-// will add an asynchronous face next to this one.)
+// secret and the problem only. This is the synchronous face (the directory
+// store); every backend, the OS keychain included, has the asynchronous one
+// (AsyncSecretStore.h).
 class SecretStore
 {
 public:
@@ -28,6 +29,12 @@ public:
 // error messages.
 Result<QByteArray> resolveSecret(const SecretRef& ref, const SecretStore& store,
                                  const QString& where);
+
+// Env and Plain references (no store needed); a Secret reference is an error.
+Result<QByteArray> resolveInlineSecret(const SecretRef& ref, const QString& where);
+// What a store read for secret `name`, with an empty value made an error.
+Result<QByteArray> checkSecretValue(Result<QByteArray> read, const QString& name,
+                                    const QString& where);
 
 // Secret names are paths of [A-Za-z0-9._-] segments separated by '/', no
 // empty, "." or ".." segment, at most 200 characters.

@@ -154,6 +154,7 @@ Result<void> Database::configure(const Options& options)
          QStringLiteral("set the lock wait timeout")},
         {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("turn on foreign key checks")},
         {QStringLiteral("PRAGMA synchronous = NORMAL"), QStringLiteral("set synchronous=NORMAL")},
+        {QStringLiteral("PRAGMA page_size = 32768"), QStringLiteral("set the page size")},
     };
     for (const auto& p : pragmas)
         if (Result<void> r = exec(p.sql, p.purpose); !r)

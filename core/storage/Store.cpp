@@ -49,6 +49,8 @@ void Store::enqueue(StoreOp op, bool urgent)
             qCWarning(lcStorage) << "storage is closed: a change was dropped";
             if (op.other)
                 op.other(nullptr); // reads answer with an error
+            if (op.committed)
+                op.committed(false);
             return;
         }
         m_queue->ops.push_back(std::move(op));
@@ -134,6 +136,22 @@ void Store::sync(QObject* context, std::function<void(Result<void>)> done)
                             deliver(Error{QStringLiteral("storage: no database is open")});
                     }},
             true);
+}
+
+void Store::whenCommitted(QObject* context, std::function<void(Result<void>)> done)
+{
+    auto deliver = deliverTo<Result<void>>(context, std::move(done));
+    StoreOp op;
+    op.write = [](WriteContext&) -> Result<void> {
+        return {};
+    };
+    op.committed = [deliver](bool durable) {
+        if (durable)
+            deliver(Result<void>{});
+        else
+            deliver(Error{QStringLiteral("storage: a write before this point was dropped")});
+    };
+    enqueue(std::move(op), false);
 }
 
 void Store::appendEvent(const EngineEvent& event)

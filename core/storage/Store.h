@@ -50,6 +50,12 @@ public:
 
     // `done` runs once everything queued before it is committed (or failed).
     void sync(QObject* context, std::function<void(Result<void>)> done);
+    // Like sync(), but joins the current batch instead of ending it early:
+    // `done` runs once the writes queued before it are committed, with an
+    // error when one of them was dropped (then nothing before it can be
+    // promised). Cheap enough to call for every message whose answer must
+    // wait until what it carried is on disk.
+    void whenCommitted(QObject* context, std::function<void(Result<void>)> done);
 
     // --- event log ---
     void appendEvent(const EngineEvent& event);

@@ -157,6 +157,7 @@ void StoreBackend::runWrites(std::vector<StoreOp*>& writes)
         fail(QStringLiteral("storage: no database is open; %1 change(s) dropped (%2 so far)")
                  .arg(writes.size())
                  .arg(m_droppedWhileClosed));
+        settle(writes, std::vector<bool>(writes.size(), true));
         return;
     }
     auto attempt = [this](const std::vector<StoreOp*>& ops) {
@@ -173,17 +174,36 @@ void StoreBackend::runWrites(std::vector<StoreOp*>& writes)
         }
     };
     const Outcome all = attempt(writes);
-    if (all.status == Outcome::Ok)
+    if (all.status == Outcome::Ok) {
+        settle(writes, std::vector<bool>(writes.size(), false));
         return;
+    }
     if (all.status == Outcome::Busy || writes.size() == 1) {
         fail(QStringLiteral("%1; %2 change(s) dropped").arg(all.message).arg(writes.size()));
+        settle(writes, std::vector<bool>(writes.size(), true));
         return;
     }
     // One bad change must not cost the others: apply them one at a time.
-    for (StoreOp* op : writes) {
-        const Outcome one = attempt({op});
-        if (one.status != Outcome::Ok)
+    std::vector<bool> failed(writes.size(), false);
+    for (size_t i = 0; i < writes.size(); ++i) {
+        const Outcome one = attempt({writes[i]});
+        if (one.status != Outcome::Ok) {
+            failed[i] = true;
             fail(QStringLiteral("%1; the change was dropped").arg(one.message));
+        }
+    }
+    settle(writes, failed);
+}
+
+void StoreBackend::settle(const std::vector<StoreOp*>& writes, const std::vector<bool>& failed)
+{
+    for (size_t i = 0; i < writes.size(); ++i) {
+        if (writes[i]->committed) {
+            writes[i]->committed(!m_droppedSinceMarker && !failed[i]);
+            m_droppedSinceMarker = false;
+        } else if (failed[i]) {
+            m_droppedSinceMarker = true;
+        }
     }
 }
 

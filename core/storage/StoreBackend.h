@@ -42,6 +42,10 @@ struct StoreOp
     // Anything else (open, reads, barriers) runs after the writes before it
     // are committed. The Database is nullptr when none is open.
     std::function<void(Database*)> other;
+    // Set on a commit marker (its write does nothing): called on the storage
+    // thread once the writes queued before it are settled, with false when
+    // any write since the previous marker was dropped.
+    std::function<void(bool durable)> committed = {};
 };
 
 // The queue shared by the engine-side face (producer) and the backend.
@@ -125,12 +129,16 @@ private:
     // One transaction; rolled back at the first failing write.
     Result<void> applyTransaction(const std::vector<StoreOp*>& writes);
     void fail(const QString& message);
+    // Tells the markers among `writes` (in order) whether what came before
+    // them is durable; `failed` says which writes were dropped.
+    void settle(const std::vector<StoreOp*>& writes, const std::vector<bool>& failed);
 
     std::shared_ptr<StoreQueue> m_queue;
     std::unique_ptr<Database> m_db;
     QHash<QString, QSqlQuery*> m_prepared;
     QTimer m_timer;
     qint64 m_droppedWhileClosed = 0;
+    bool m_droppedSinceMarker = false; // a write was dropped; no marker was told yet
 };
 
 } // namespace ym::storage

@@ -67,6 +67,13 @@ StoreOp reading(QObject* context, std::function<void(Result<T>)> done,
                    }};
 }
 
+const QString AppendLogSql =
+    QStringLiteral("INSERT INTO log_chunks (step_id, stream, first_line, line_count, time_ms, "
+                   "line_times, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+const QString AppendLogUtf8Sql =
+    QStringLiteral("INSERT INTO log_chunks (step_id, stream, first_line, line_count, time_ms, "
+                   "line_times, text) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))");
+
 const QString BuildColumns = QStringLiteral(
     "id, builder, number, worker, reason, properties_json, request_id, requested_ms, "
     "started_ms, finished_ms, result");
@@ -209,13 +216,24 @@ void Store::appendLog(const LogChunkRecord& c)
 {
     const QVariant times = c.lineOffsets.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>())
                                                    : QVariant(encodeLineOffsets(c.lineOffsets));
-    enqueue(statement(
-                QStringLiteral("INSERT INTO log_chunks (step_id, stream, first_line, "
-                               "line_count, time_ms, line_times, text) VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?)"),
-                {c.stepId, text(c.stream), c.firstLine, c.lineCount, c.timeMs, times, text(c.text)},
-                QStringLiteral("append to the log of step %1").arg(c.stepId)),
-            false);
+    QVariantList values{c.stepId, text(c.stream), c.firstLine, c.lineCount, c.timeMs, times};
+    enqueue(
+        StoreOp{[values = std::move(values), body = c.text,
+                 stepId = c.stepId](WriteContext& ctx) -> Result<void> {
+                    // SQLite keeps text as UTF-8 but QSQLITE binds a QString as
+                    // UTF-16, which SQLite then converts character by character
+                    // (a fifth of the storage thread's time with build output
+                    // streaming in). Binding the UTF-8 bytes and casting them
+                    // to TEXT stores the same TEXT value for the cost of a copy.
+                    const bool sqlite = ctx.db().db().driverName() == u"QSQLITE";
+                    QSqlQuery& q = ctx.prepared(sqlite ? AppendLogUtf8Sql : AppendLogSql);
+                    for (int i = 0; i < values.size(); ++i)
+                        q.bindValue(i, values[i]);
+                    q.bindValue(int(values.size()), sqlite ? QVariant(body.toUtf8()) : text(body));
+                    return ctx.exec(q, QStringLiteral("append to the log of step %1").arg(stepId));
+                },
+                {}},
+        false);
 }
 
 void Store::lastBuildNumbers(QObject* context,

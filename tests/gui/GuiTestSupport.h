@@ -2,6 +2,9 @@
 
 // An in-process master for console tests: a config in a private temporary
 // folder (port 0 on 127.0.0.1, database, control socket and secrets there).
+// The console's engine takes master.secrets "auto" as the OS keychain, so the
+// config says "directory" unless the test gives master.secrets itself (a test
+// that wants the keychain says "auto" or "keychain" and runs a KeyringSession).
 #include "secrets/DirectorySecretStore.h"
 
 #include <QFile>
@@ -19,7 +22,8 @@ public:
     QString dir() const { return m_dir.path(); }
     bool isValid() const { return m_dir.isValid(); }
 
-    // `config` gets master.protocols, database, control_socket and secrets_dir.
+    // `config` gets master.protocols, database, control_socket, secrets_dir
+    // and (unless given) secrets: "directory".
     bool write(QJsonObject config) const
     {
         QJsonObject master = config.value(QStringLiteral("master")).toObject();
@@ -33,6 +37,8 @@ public:
                       m_dir.filePath(QStringLiteral("control.sock")));
         if (!master.contains(QStringLiteral("secrets_dir")))
             master.insert(QStringLiteral("secrets_dir"), secretsDir());
+        if (!master.contains(QStringLiteral("secrets")))
+            master.insert(QStringLiteral("secrets"), QStringLiteral("directory"));
         config.insert(QStringLiteral("master"), master);
         QFile f(configPath());
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))

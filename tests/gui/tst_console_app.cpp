@@ -66,6 +66,7 @@ void TestConsoleApp::opensWithControlSocket()
     QVERIFY2(console.exitCode() == 0, qPrintable(log));
     QVERIFY2(log.contains(u"console starting"_s), qPrintable(log));
     QVERIFY2(log.contains(u"master stopped"_s), qPrintable(log));
+    QVERIFY2(log.contains(u"secret store: directory"_s), qPrintable(log)); // as configured
 }
 
 void TestConsoleApp::firstRunWithoutConfig()
@@ -94,6 +95,8 @@ void TestConsoleApp::firstRunWithoutConfig()
     QVERIFY2(console.exitCode() == 0, qPrintable(log));
     QVERIFY2(log.contains(u"created a default config at %1"_s.arg(configPath)), qPrintable(log));
     QVERIFY2(log.contains(u"\"Add worker\""_s), qPrintable(log));
+    // master.secrets "auto" (the default config) means the OS keychain in the console.
+    QVERIFY2(log.contains(u"secret store: keychain"_s), qPrintable(log));
 }
 
 void TestConsoleApp::noDisplay()

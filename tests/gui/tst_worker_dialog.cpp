@@ -1,12 +1,15 @@
 // The add/edit worker dialog: inline validation (OK disabled), and a real
 // save through the engine (config file written, secret in the store, engine
 // reloaded); a failed save is shown in the dialog and changes nothing.
+// Adding a worker writes its password to the real OS keychain (the console's
+// default store: a private gnome-keyring); the other saves use the folder.
 #include "GuiTestSupport.h"
 
 #include "EngineThread.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
 #include "engine/Master.h"
+#include "support/KeyringSession.h"
 #include "workers/WorkerDialog.h"
 #include "workers/WorkerTableModel.h"
 #include "workers/WorkersView.h"
@@ -35,6 +38,35 @@ QJsonObject workerJson(const QString& name)
     return QJsonObject{{u"name"_s, name},
                        {u"password"_s, QJsonObject{{u"secret"_s, u"worker/"_s + name}}}};
 }
+
+// The keyring session's bus, HOME and runtime folder for this process while
+// it lives (the in-process keychain store uses them); the old values after.
+class KeyringEnvironment
+{
+public:
+    explicit KeyringEnvironment(const ymtest::KeyringSession& keyring)
+    {
+        for (const char* name :
+             {"DBUS_SESSION_BUS_ADDRESS", "HOME", "XDG_RUNTIME_DIR", "DISPLAY", "WAYLAND_DISPLAY"})
+            m_saved.emplace_back(name, qEnvironmentVariableIsSet(name)
+                                           ? std::optional<QByteArray>(qgetenv(name))
+                                           : std::nullopt);
+        keyring.exportToThisProcess();
+    }
+    ~KeyringEnvironment()
+    {
+        for (const auto& [name, value] : m_saved) {
+            if (value)
+                qputenv(name, *value);
+            else
+                qunsetenv(name);
+        }
+    }
+    Q_DISABLE_COPY_MOVE(KeyringEnvironment)
+
+private:
+    std::vector<std::pair<const char*, std::optional<QByteArray>>> m_saved;
+};
 
 template <typename T> T* child(QWidget* parent, const QString& name)
 {
@@ -217,12 +249,24 @@ void TestWorkerDialog::editLoadsAndReturnsTheStruct()
 
 void TestWorkerDialog::addSavesConfigAndSecretAndReloads()
 {
+    // A private OS keychain; "auto" is the keychain in the console. QtKeychain
+    // serves one thread per process (its job queue is a single QObject), so
+    // only the engine's store touches it here: bot-a's password comes from
+    // the environment, and the new password is read back through the engine.
+    ymtest::KeyringSession keyring;
+    QVERIFY(keyring.start());
+    const KeyringEnvironment env(keyring);
+    qputenv("YM_TEST_BOT_A_PW", "pw-a");
     ymtest::ConsoleConfig cfg;
     QVERIFY(cfg.isValid());
-    QVERIFY(cfg.write(QJsonObject{{u"workers"_s, QJsonArray{workerJson(u"bot-a"_s)}}}));
-    QVERIFY(cfg.writeSecret(u"worker/bot-a"_s, "pw-a"));
+    QVERIFY(cfg.write(QJsonObject{
+        {u"master"_s, QJsonObject{{u"secrets"_s, u"auto"_s}}},
+        {u"workers"_s, QJsonArray{QJsonObject{
+                           {u"name"_s, u"bot-a"_s},
+                           {u"password"_s, QJsonObject{{u"env"_s, u"YM_TEST_BOT_A_PW"_s}}}}}}}));
     Console console(cfg.configPath());
     QTRY_VERIFY_WITH_TIMEOUT(console.ready(), EngineTimeoutMs);
+    QCOMPARE(console.view.info().secretsBackend, u"keychain"_s);
     QTRY_VERIFY_WITH_TIMEOUT(console.model.rowOf(u"bot-a"_s) >= 0, EngineTimeoutMs);
 
     QPointer<WorkerDialog> dialog = console.view.openAddDialog();
@@ -257,9 +301,28 @@ void TestWorkerDialog::addSavesConfigAndSecretAndReloads()
     QCOMPARE(cfg.configText(), serializeConfig(expected));
     QCOMPARE(now.config->workers.size(), 2);
     QCOMPARE(now.config->workers.at(0).name, u"bot-a"_s);
-    // The password is in the store, not in the file.
-    QCOMPARE(cfg.readSecret(u"worker/bot-new"_s), QByteArray("Pw-new-123"));
+    // The password is in the OS keychain (read back through the store and by
+    // another Secret Service client), not in the file nor the secrets folder.
+    QByteArray stored;
+    QString storeError = u"no answer"_s;
+    QObject::connect(console.engine.master(), &Master::workerPassword, &console.view,
+                     [&](const QString& name, const QByteArray& password, const QString& error) {
+                         if (name == u"bot-new"_s) {
+                             stored = password;
+                             storeError = error;
+                         }
+                     });
+    QTRY_VERIFY_WITH_TIMEOUT(console.view.info().config.findWorker(u"bot-new"_s), EngineTimeoutMs);
+    QMetaObject::invokeMethod(
+        console.engine.master(),
+        [master = console.engine.master()] { master->requestWorkerPassword(u"bot-new"_s); },
+        Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(!stored.isEmpty() || storeError != u"no answer"_s, EngineTimeoutMs);
+    QVERIFY2(storeError.isEmpty(), qPrintable(storeError));
+    QCOMPARE(stored, QByteArray("Pw-new-123"));
+    QCOMPARE(keyring.lookup(u"worker/bot-new"_s), std::optional<QByteArray>("Pw-new-123"));
     QVERIFY(!cfg.configText().contains("Pw-new-123"));
+    QCOMPARE(ymtest::filesContaining(cfg.dir(), "Pw-new-123"), QStringList());
     // The engine reloaded: the new worker is in its state and its config.
     QTRY_VERIFY_WITH_TIMEOUT(console.model.rowOf(u"bot-new"_s) >= 0, EngineTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(console.view.info().config.findWorker(u"bot-new"_s), EngineTimeoutMs);

@@ -132,6 +132,10 @@ struct MasterProcess::Impl
         e.insert(u"XDG_STATE_HOME"_s, path(u"xdg/state"_s));
         e.insert(u"XDG_CACHE_HOME"_s, path(u"xdg/cache"_s));
         for (const QString& kv : extraEnv) {
+            if (kv.startsWith(u'-')) {
+                e.remove(kv.mid(1));
+                continue;
+            }
             const qsizetype eq = kv.indexOf(u'=');
             if (eq > 0)
                 e.insert(kv.left(eq), kv.mid(eq + 1));
@@ -139,9 +143,11 @@ struct MasterProcess::Impl
         return e;
     }
 
-    CtlResult runCtl(const QStringList& args, int timeoutMs) const;
+    CtlResult runCtl(const QStringList& args, int timeoutMs,
+                     const QByteArray* input = nullptr) const;
 
     QProcessEnvironment env;
+    QStringList presetEnv; // setEnvironment(): also under start()'s extraEnv
 };
 
 MasterProcess::MasterProcess(QJsonObject config) : d(std::make_unique<Impl>())
@@ -186,6 +192,12 @@ void MasterProcess::writeSecret(const QString& name, const QByteArray& value)
     writeFile(file, value, QFile::ReadOwner | QFile::WriteOwner);
 }
 
+void MasterProcess::setEnvironment(const QStringList& extraEnv)
+{
+    d->presetEnv = extraEnv;
+    d->env = d->environment(extraEnv);
+}
+
 void MasterProcess::rewriteConfig(const QJsonObject& config)
 {
     d->writeConfig(config);
@@ -193,7 +205,7 @@ void MasterProcess::rewriteConfig(const QJsonObject& config)
 
 bool MasterProcess::start(const QStringList& extraEnv)
 {
-    d->env = d->environment(extraEnv);
+    d->env = d->environment(d->presetEnv + extraEnv);
     d->proc.setProcessEnvironment(d->env);
     d->proc.setProcessChannelMode(QProcess::SeparateChannels);
     // The log goes to a file: nothing has to drain a pipe while a test blocks.
@@ -261,6 +273,12 @@ MasterProcess::CtlResult MasterProcess::ctl(const QStringList& args, int timeout
     return d->runCtl(QStringList{u"ctl"_s, u"--config"_s, configPath()} + args, timeoutMs);
 }
 
+MasterProcess::CtlResult MasterProcess::ctlWithInput(const QStringList& args,
+                                                     const QByteArray& input, int timeoutMs) const
+{
+    return d->runCtl(QStringList{u"ctl"_s, u"--config"_s, configPath()} + args, timeoutMs, &input);
+}
+
 MasterProcess::CtlResult MasterProcess::ctlViaSocket(const QStringList& args, int timeoutMs) const
 {
     return d->runCtl(QStringList{u"ctl"_s, u"--socket"_s, controlSocket()} + args, timeoutMs);
@@ -271,7 +289,8 @@ QString MasterProcess::controlSocket() const
     return d->config.value(u"master"_s).toObject().value(u"control_socket"_s).toString();
 }
 
-MasterProcess::CtlResult MasterProcess::Impl::runCtl(const QStringList& args, int timeoutMs) const
+MasterProcess::CtlResult MasterProcess::Impl::runCtl(const QStringList& args, int timeoutMs,
+                                                     const QByteArray* input) const
 {
     CtlResult r;
     QProcess p;
@@ -279,6 +298,10 @@ MasterProcess::CtlResult MasterProcess::Impl::runCtl(const QStringList& args, in
     p.start(QStringLiteral(YM_YARDMASTER_EXE), args);
     if (!p.waitForStarted(10000))
         return r;
+    if (input) {
+        p.write(*input);
+        p.closeWriteChannel();
+    }
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished(3000);

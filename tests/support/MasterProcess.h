@@ -29,7 +29,11 @@ public:
     void rewriteConfig(const QJsonObject& config);
 
     // Starts the process and waits until `ctl status` answers (up to 20 s).
+    // `extraEnv`: KEY=VALUE entries, or -KEY to remove a variable; they apply
+    // to later ctl runs too.
     bool start(const QStringList& extraEnv = {});
+    // The environment for ctl runs before start() (same form as extraEnv).
+    void setEnvironment(const QStringList& extraEnv);
     quint16 port() const; // from `ctl status --json` after start
     qint64 pid() const;
     // SIGTERM and wait; returns false if it did not exit within `timeoutMs`.
@@ -45,6 +49,9 @@ public:
     };
     // Runs `yardmaster ctl --config <config> ARGS...`.
     CtlResult ctl(const QStringList& args, int timeoutMs = 15000) const;
+    // The same with `input` on ctl's stdin (a pipe), e.g. for `secret set`.
+    CtlResult ctlWithInput(const QStringList& args, const QByteArray& input,
+                           int timeoutMs = 60000) const;
     // Runs `yardmaster ctl --socket <control socket> ARGS...`: works while the
     // config file on disk is invalid (reload tests).
     CtlResult ctlViaSocket(const QStringList& args, int timeoutMs = 15000) const;

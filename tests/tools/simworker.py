@@ -279,6 +279,9 @@ class Session:
         self.keepalives = 0
         self.error_responses = {}  # our seq_number -> error text from the master
         self.shutdown = False
+        self.update_lines = {}  # seq_number of a streamed update -> its last line number
+        self.acked_through = -1  # every streamed line up to this one was acknowledged
+        self.acked_reported = -1
 
     async def send(self, msg):
         await self.ws.send(0x2, msgpack.packb(msg))
@@ -324,6 +327,10 @@ class Session:
             updates = [["files", []], ["rc", 0]]
         elif name == "mkdir":
             updates = [["rc", 0]]
+        elif name == "shell" and self.args.stream_lines:
+            await self.respond(msg, None)
+            asyncio.create_task(self.stream_shell(cid))
+            return
         else:
             await self.respond(msg, "simworker does not run '%s'" % name, True)
             return
@@ -331,6 +338,38 @@ class Session:
         await self.request("complete", args=None, command_id=cid)
         self.commands_done += 1
         await self.respond(msg, None)
+
+    async def stream_shell(self, cid):
+        """Streams 'line N' stdout lines like the real worker (updates sent without
+        waiting for their answers), then rc 0 and complete. Reports, as JSON lines,
+        the highest line up to which every update was acknowledged."""
+        per = max(1, self.args.lines_per_update)
+        try:
+            for first in range(0, self.args.stream_lines, per):
+                last = min(first + per, self.args.stream_lines) - 1
+                text = "".join("line %d\n" % n for n in range(first, last + 1))
+                offsets = [i for i, c in enumerate(text) if c == "\n"]
+                now = time.time()
+                seq = await self.request("update", command_id=cid,
+                                         args=[["stdout", [text, offsets, [now] * len(offsets)]]])
+                self.update_lines[seq] = last
+                await asyncio.sleep(self.args.stream_interval)
+            await self.request("update", command_id=cid, args=[["rc", 0]])
+            await self.request("complete", command_id=cid, args=None)
+        except (ConnectionError, OSError):
+            pass
+
+    def note_ack(self, seq):
+        last = self.update_lines.pop(seq, None)
+        if last is None:
+            return
+        # Acks arrive in order; a line counts once every update before it was answered.
+        if not any(s < seq for s in self.update_lines):
+            self.acked_through = max(self.acked_through, last)
+        if self.acked_through >= self.acked_reported + self.args.report_every:
+            self.acked_reported = self.acked_through
+            print(json.dumps({"event": "acked", "worker": self.name,
+                              "acked_through": self.acked_through}), flush=True)
 
     async def handle(self, msg):
         if not isinstance(msg, dict) or "op" not in msg or "seq_number" not in msg:
@@ -367,6 +406,9 @@ class Session:
         elif op == "response":
             if msg.get("is_exception"):
                 self.error_responses[msg["seq_number"]] = msg.get("result")
+                self.update_lines.pop(msg["seq_number"], None)
+            else:
+                self.note_ack(msg["seq_number"])
         else:
             await self.respond(msg, "Command %s does not exist." % op, True)
 
@@ -464,6 +506,9 @@ async def sim_worker(i, name, password, args, stats, t0, stop):
         else:
             session = Session(ws, name, args, attached)
             ended = await session.run()
+            if args.stream_lines:
+                print(json.dumps({"event": "closed", "worker": name,
+                                  "acked_through": session.acked_through}), flush=True)
             stats.keepalives += session.keepalives
             stats.error_responses += len(session.error_responses)
             if session.attached:
@@ -749,6 +794,16 @@ def main():
                         "answer (see below)")
     p.add_argument("--hostile-wait", type=float, default=15,
                    help="seconds to wait for the master's reaction (default 15)")
+    p.add_argument("--stream-lines", type=int, default=0, metavar="N",
+                   help="answer a 'shell' start_command by streaming N stdout lines "
+                        "('line 0' ...) as updates, without waiting for their answers, then "
+                        "rc 0; prints {event: acked, acked_through: L} as the master "
+                        "acknowledges, and {event: closed, ...} when the link ends")
+    p.add_argument("--lines-per-update", type=int, default=10)
+    p.add_argument("--stream-interval", type=float, default=0.01, metavar="S",
+                   help="pause between streamed updates (default 0.01 s)")
+    p.add_argument("--report-every", type=int, default=50, metavar="L",
+                   help="print an acked event every L more acknowledged lines")
     p.add_argument("--verbose", action="store_true", help="log events to stderr")
     args = p.parse_args()
     if args.count < 1 or args.rate < 0:

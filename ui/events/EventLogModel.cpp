@@ -47,6 +47,8 @@ QString EventLogModel::kindText(EngineEvent::Kind kind)
         return tr("stopped");
     case K::Administered:
         return tr("administration");
+    case K::SecretError:
+        return tr("secret error");
     }
     return {};
 }
@@ -66,6 +68,7 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const
         case K::ProtocolError:
         case K::ConfigRejected:
         case K::Duplicate:
+        case K::SecretError:
             return QBrush(QColor(0xc5, 0x22, 0x1f));
         case K::Attached:
             return QBrush(QColor(0x1d, 0x6b, 0x2d));

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <deque>
+#include <thread>
 
 using namespace ym;
 using namespace ymtest;
@@ -594,6 +595,62 @@ private Q_SLOTS:
         clients.clear();
         QTRY_COMPARE_WITH_TIMEOUT(env.hub.stats().links, std::size_t(0), 60000);
         QCOMPARE(env.hub.stats().accepted, std::uint64_t(n));
+    }
+
+    // Backpressure: while the engine does not take its events the hub stops
+    // reading (at most the limit plus a message and a read are queued), and
+    // once it takes them everything arrives, in order, nothing lost.
+    void readsNoMoreWhileTheEngineIsBehind()
+    {
+        HubOptions o = fastOptions();
+        o.maxQueuedMessageBytes = 1024 * 1024;
+        Env env(o);
+        auto [client, conn] = env.attach();
+        QVERIFY(client);
+        constexpr int Count = 128; // 32 MiB: more than the sockets buffer in between
+        const QString text(256 * 1024, u'x');
+        QByteArray all;
+        for (int i = 0; i < Count; ++i) {
+            QVariantMap m = printMessage(i);
+            m.insert(QStringLiteral("message"), text);
+            all += clientFrame(2, codec::encodeMessage(m));
+        }
+        std::atomic<bool> written{false}, ok{false};
+        std::thread writer([&] {
+            ok = client->write(all);
+            written = true;
+        });
+        const std::size_t bound = o.maxQueuedMessageBytes + 256 * 1024 + 2 * 64 * 1024 + 1024;
+        auto queuedBytes = [&env] {
+            std::size_t bytes = 0;
+            for (const HubEvent& e : env.hub.takeEvents()) {
+                bytes += e.bytes;
+                env.events.push_back(e);
+            }
+            return bytes;
+        };
+        QTest::qWait(1500); // nobody takes the events meanwhile
+        QVERIFY(!written);
+        const std::size_t first = queuedBytes();
+        QVERIFY2(first > 0 && first <= bound, qPrintable(QString::number(first)));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const std::size_t b = queuedBytes();
+                if (b > bound)
+                    qWarning() << "queued" << b << "bytes";
+                return b <= bound && env.events.size() >= std::size_t(Count);
+            }(),
+            60000);
+        writer.join();
+        QVERIFY(ok);
+        QCOMPARE(env.events.size(), std::size_t(Count));
+        for (int i = 0; i < Count; ++i) {
+            const HubEvent& e = env.events[std::size_t(i)];
+            QCOMPARE(e.kind, Kind::Message);
+            QCOMPARE(e.conn, conn);
+            QCOMPARE(e.message.value(QStringLiteral("seq_number")).toLongLong(), qint64(i));
+            QCOMPARE(e.message.value(QStringLiteral("message")).toString().size(), text.size());
+        }
     }
 };
 

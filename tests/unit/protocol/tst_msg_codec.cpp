@@ -197,6 +197,7 @@ private Q_SLOTS:
     void messageMustBeMap();
     void acceptsNestingUpToLimit();
     void errorTextStaysShort();
+    void utf8CheckedAroundAsciiRuns();
     void survivesGarbage();
 };
 
@@ -552,6 +553,40 @@ void TestMsgCodec::errorTextStaysShort()
              qPrintable(r.error().message));
     QVERIFY2(r.error().message.size() < 200, qPrintable(r.error().message));
     QVERIFY(!r.error().message.contains(u'\n'));
+}
+
+// The UTF-8 check skips ASCII eight bytes at a time: a bad or a valid
+// multi-byte sequence after any length of ASCII, at any alignment, and
+// followed by any length of ASCII, is still found (or kept) exactly.
+void TestMsgCodec::utf8CheckedAroundAsciiRuns()
+{
+    auto str32 = [](const QByteArray& data) {
+        QByteArray out("\xdb");
+        for (int shift = 24; shift >= 0; shift -= 8)
+            out += char((quint32(data.size()) >> shift) & 0xff);
+        return out + data;
+    };
+    const QList<QByteArray> bad{QByteArray::fromHex("ff"),       QByteArray::fromHex("c080"),
+                                QByteArray::fromHex("e08080"),   QByteArray::fromHex("eda080"),
+                                QByteArray::fromHex("f4908080"), QByteArray::fromHex("80"),
+                                QByteArray::fromHex("e29c")};          // the last: cut short
+    const QByteArray good = QByteArray::fromHex("c3a9e29c93f09f9880"); // e-acute, check, smiley
+    for (int before = 0; before <= 19; ++before) {
+        for (int after = 0; after <= 17; ++after) {
+            const QByteArray head(before, 'a'), tail(after, 'z');
+            for (const QByteArray& b : bad) {
+                const QByteArray str = head + b + (b.size() == 2 && b[0] == '\xe2' ? "" : tail);
+                const Result<QVariant> r = codec::decode(str32(str));
+                QVERIFY2(!r.ok(), str.toHex().constData());
+                QVERIFY2(r.error().message.contains(u"(byte %1 of the string)"_s.arg(before)),
+                         qPrintable(r.error().message));
+            }
+            const QByteArray valid = head + good + tail;
+            const Result<QVariant> r = codec::decode(str32(valid));
+            QVERIFY2(r.ok(), qPrintable(errorText(r)));
+            QCOMPARE(r.value().toString(), QString::fromUtf8(valid));
+        }
+    }
 }
 
 // Random bytes and mutated real messages: every input either decodes or yields an

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void closeFlushesEverything();
     void callsReturnWhileTheDatabaseIsLocked();
     void failedWriteIsReportedAndOthersLand();
+    void commitMarkersTellWhatIsDurable();
     void openErrorIsReported();
     void buildQueueSurvivesRestart();
     void logChunksRoundTrip();
@@ -240,6 +241,42 @@ void TestStore::failedWriteIsReportedAndOthersLand()
     QCOMPARE(rowCount(path, QStringLiteral("worker_events")), 20);
     QCOMPARE(rowCount(path, QStringLiteral("steps")), 0);
     QCOMPARE(failed.size(), 1);
+}
+
+// whenCommitted(): answered after the writes before it are committed, with an
+// error when one of them (since the previous marker) was dropped.
+void TestStore::commitMarkersTellWhatIsDurable()
+{
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("state.sqlite"));
+    Store store;
+    QVERIFY(openStore(store, path, this));
+    QList<Result<void>> answers;
+    qint64 rowsAtFirst = -1;
+    store.appendEvent(makeEvent(0));
+    store.whenCommitted(this, [&](Result<void> r) {
+        rowsAtFirst = rowCount(path, QStringLiteral("worker_events"));
+        answers << r;
+    });
+    StepRecord orphan;
+    orphan.buildId = 777; // no such build: dropped
+    orphan.name = QStringLiteral("compile");
+    store.startStep(orphan);
+    store.appendEvent(makeEvent(1));
+    store.whenCommitted(this, [&](Result<void> r) { answers << r; });
+    store.appendEvent(makeEvent(2));
+    store.whenCommitted(this, [&](Result<void> r) { answers << r; });
+    QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 3, 30'000);
+    QVERIFY(answers[0].ok());
+    QVERIFY(rowsAtFirst >= 1); // committed before the answer came (read on another connection)
+    QVERIFY(!answers[1].ok());
+    QVERIFY2(answers[1].error().message.contains(QStringLiteral("dropped")),
+             qPrintable(answers[1].error().message));
+    QVERIFY(answers[2].ok()); // the drop was told once; later writes landed
+    store.close();
+    bool told = false;
+    store.whenCommitted(nullptr, [&](Result<void> r) { told = !r.ok(); });
+    QVERIFY(told); // a closed store answers at once, with an error
 }
 
 void TestStore::openErrorIsReported()
