@@ -81,6 +81,13 @@ void BuildQueue::setConnected(const QString& name, bool connected, qint64 nowMs)
     it->connected = connected;
 }
 
+void BuildQueue::setPaused(const QString& name, bool paused)
+{
+    auto it = m_workers.find(name);
+    if (it != m_workers.end())
+        it->paused = paused;
+}
+
 int BuildQueue::running(const QString& worker) const
 {
     return m_workers.value(worker).running;
@@ -97,7 +104,7 @@ void BuildQueue::buildFinished(const QString& worker, qint64 nowMs)
 
 bool BuildQueue::hasSlot(const Worker& w) const
 {
-    return w.connected && (!w.maxBuilds || w.running < *w.maxBuilds);
+    return w.connected && !w.paused && (!w.maxBuilds || w.running < *w.maxBuilds);
 }
 
 QList<BuildQueue::Assignment> BuildQueue::assign(const QHash<QString, QStringList>& workernames)

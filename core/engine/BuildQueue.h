@@ -51,6 +51,8 @@ public:
     void removeWorker(const QString& name);
     // Connected: may get builds; becoming connected counts as idle since `nowMs`.
     void setConnected(const QString& name, bool connected, qint64 nowMs);
+    // Paused: keeps its running builds but gets no new ones.
+    void setPaused(const QString& name, bool paused);
     int running(const QString& worker) const;
     void buildFinished(const QString& worker, qint64 nowMs);
 
@@ -69,6 +71,7 @@ private:
     {
         std::optional<int> maxBuilds;
         bool connected = false;
+        bool paused = false;
         int running = 0;
         qint64 idleSinceMs = 0;
     };

@@ -25,6 +25,8 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("started");
     case Kind::Stopped:
         return QStringLiteral("stopped");
+    case Kind::Administered:
+        return QStringLiteral("admin");
     case Kind::SecretError:
         return QStringLiteral("secret-error");
     case Kind::WorkerMissing:

@@ -14,15 +14,16 @@ struct EngineEvent
     {
         Attached,
         Detached,
-        Refused,        // login refused (count > 1 when summarised)
-        Duplicate,      // a second link for an attached worker: `message` says which won
+        Refused,   // login refused (count > 1 when summarised)
+        Duplicate, // a second link for an attached worker: `message` says which won
         KeepaliveFailed,
         ProtocolError,
         ConfigReloaded,
         ConfigRejected,
         Started,
         Stopped,
-        SecretError, // a worker's password could not be resolved (secret store errors)
+        Administered,  // pause, unpause, shutdown, disconnect, add/edit/remove by an administrator
+        SecretError,   // a worker's password could not be resolved (secret store errors)
         WorkerMissing, // gone longer than missing_timeout (a notice is due)
         MailSent,      // a notice (or test message) was taken by the SMTP server
         MailFailed,    // a mail attempt failed: `message` has the server's answer or error

@@ -18,6 +18,9 @@ Master::Master(QString configPath, QObject* parent)
     qRegisterMetaType<ym::EngineEvent>();
     qRegisterMetaType<ym::BuildInfo>();
     qRegisterMetaType<QList<ym::BuilderInfo>>();
+    qRegisterMetaType<QList<ym::EngineEvent>>();
+    qRegisterMetaType<ym::MasterInfo>();
+    qRegisterMetaType<ym::WorkerEdit>();
 }
 
 Master::~Master()

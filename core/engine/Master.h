@@ -4,6 +4,7 @@
 #include "engine/BuildInfo.h"
 #include "engine/BuilderInfo.h"
 #include "engine/EngineEvent.h"
+#include "engine/MasterInfo.h"
 #include "engine/WorkerState.h"
 #include "storage/StorageRecords.h"
 #include "util/Result.h"
@@ -115,6 +116,36 @@ public Q_SLOTS:
     // (finished, cancelled) or buildRequestFailed.
     void requestCancel(qint64 requestId, const QString& reason);
 
+    // Administration (MasterActions.cpp). Failures come as workerActionFailed;
+    // the new state comes with workersChanged.
+    // Paused workers keep their running builds and get no new ones. Runtime
+    // only (like Buildbot's pause): survives reloads, not a restart.
+    void pauseWorker(const QString& name, const QString& reason);
+    void unpauseWorker(const QString& name);
+    // Pauses the worker, waits for its running builds, then sends the
+    // protocol's `shutdown`: the worker process exits.
+    void shutdownWorker(const QString& name);
+    // Closes the link; the worker reconnects by itself after a second or two.
+    void disconnectWorker(const QString& name, const QString& reason);
+    // Adds or replaces a worker in the config file: the password (if given)
+    // is written to the secret store first, then the config is saved
+    // atomically and reloaded; on any failure nothing stays changed.
+    // Answered by workerSaved(edit.ticket, error) (error empty: done), later
+    // (the secret store is asynchronous); saves and removals run in turn.
+    void saveWorker(const ym::WorkerEdit& edit);
+    // Removes a worker from the config file (and its secret, when only it used
+    // it), then reloads. Answered by workerSaved(ticket, error).
+    void removeWorker(quint64 ticket, const QString& name);
+    // infoChanged() with the running config and the listening port.
+    void requestInfo();
+    // workersChanged() with every worker (when there are any).
+    void requestWorkers();
+    // eventHistory() with the kept event log (newest last).
+    void requestEventHistory();
+    // workerPassword() with the worker's password as the master resolves it
+    // (read through the asynchronous secret store: answered later).
+    void requestWorkerPassword(const QString& name);
+
 Q_SIGNALS:
     void started(bool ok, const QStringList& errors);
     void reloaded(bool ok, const QStringList& messages);
@@ -128,6 +159,11 @@ Q_SIGNALS:
     // The configured builders, after start() and after every reload.
     void buildersChanged(const QList<ym::BuilderInfo>& builders);
     void stopped();
+    void infoChanged(const ym::MasterInfo& info);
+    void eventHistory(const QList<ym::EngineEvent>& events);
+    void workerActionFailed(const QString& worker, const QString& error);
+    void workerSaved(quint64 ticket, const QString& error);
+    void workerPassword(const QString& name, const QByteArray& password, const QString& error);
 
 private:
     struct Impl;

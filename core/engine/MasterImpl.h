@@ -19,6 +19,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -106,6 +107,27 @@ struct Master::Impl final : SessionHost, BuildHost
     void startMail(const QList<storage::WorkerLossRecord>& pending);
     void stopMail();
     void sendTestMail(const QString& address, std::function<void(Result<QString>)> done);
+    // Administration (MasterActions.cpp)
+    WorkerSession* session(const QString& name);
+    void setPaused(WorkerSession& session, bool paused, const QString& reason);
+    void checkShutdowns();
+    MasterInfo info() const;
+    using ActionDone = std::function<void(Result<void>)>;
+    // Both may finish before they return or later (an asynchronous secret store).
+    void saveWorker(const WorkerEdit& edit, ActionDone done);
+    void removeWorker(const QString& name, ActionDone done);
+    // The only places MasterActions.cpp touches the secret store and reload:
+    // callback-shaped so that an asynchronous store fits without other changes.
+    void readSecretThen(const QString& name, std::function<void(Result<QByteArray>)> next);
+    void writeSecretThen(const QString& name, const QByteArray& value, ActionDone next);
+    void removeSecretThen(const QString& name, ActionDone next);
+    void reloadThen(std::function<void(Result<ReloadReport>)> next);
+    // Saves and removes run one at a time (each re-reads the config file, and
+    // a secret store round trip may lie between reading and saving it).
+    void runAction(std::function<void(ActionDone)> action, ActionDone done);
+    void runNextAction();
+    std::deque<std::function<void()>> actions;
+    bool actionRunning = false;
 
     // Config
     QStringList applyCredentials(); // from `credentials`; returns warnings
@@ -152,6 +174,11 @@ struct Master::Impl final : SessionHost, BuildHost
     std::map<qint64, std::unique_ptr<Build>> builds; // running, by build id
     QHash<QString, int> buildNumbers;                // last number per builder
     bool assignPending = false;
+
+    // Graceful shutdowns: waiting for builds to end (value 0), or sent on the
+    // link with that id (waiting for it to close).
+    QHash<QString, quint64> shutdowns;
+    QTimer* shutdownTimer = nullptr;
 
     QSet<QString> dirty;
     QList<EngineEvent> events;

@@ -51,6 +51,13 @@ public:
     void updateConfig(const WorkerConfig& config);
 
     WorkerState snapshot() const;
+    // Runtime flags set by the administrator (MasterActions.cpp).
+    void setPaused(bool paused, const QString& reason)
+    {
+        m_state.paused = paused;
+        m_state.pauseReason = paused ? reason : QString();
+    }
+    void setShutdownRequested(bool requested) { m_state.shutdownRequested = requested; }
     Link* link() const { return m_link.get(); }
     bool isAttached() const { return m_state.phase == WorkerState::Phase::Connected; }
 

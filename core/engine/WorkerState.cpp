@@ -50,6 +50,9 @@ QJsonObject WorkerState::toJson() const
     o[u"last_keepalive_rtt_ms"] = lastKeepaliveRttMs;
     o[u"link_id"] = qint64(linkId);
     o[u"attach_count"] = qint64(attachCount);
+    o[u"paused"] = paused;
+    o[u"pause_reason"] = pauseReason;
+    o[u"shutdown_requested"] = shutdownRequested;
     return o;
 }
 

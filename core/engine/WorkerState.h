@@ -44,6 +44,11 @@ struct WorkerState
     double lastKeepaliveRttMs = -1;
     quint64 linkId = 0;    // identifies the current link; changes on every attach
     quint64 attachCount = 0; // how many times it attached since the master started
+    // Paused: gets no new builds (running ones go on). Runtime only, like
+    // Buildbot's pause: a restart of the master unpauses every worker.
+    bool paused = false;
+    QString pauseReason;
+    bool shutdownRequested = false; // graceful shutdown: sent once its builds are done
 
     static QString phaseName(Phase phase);
     QJsonObject toJson() const;

@@ -9,7 +9,7 @@ std::optional<EngineEvent::Kind> eventKindFromName(const QString& name)
     using K = EngineEvent::Kind;
     for (K k : {K::Attached, K::Detached, K::Refused, K::Duplicate, K::KeepaliveFailed,
                 K::ProtocolError, K::ConfigReloaded, K::ConfigRejected, K::Started, K::Stopped,
-                K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed})
+                K::Administered, K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed})
         if (EngineEvent::kindName(k) == name)
             return k;
     return std::nullopt;

@@ -271,7 +271,7 @@ void TestControlCli::firstRunCreatesDefaultConfig()
 
     // A second run finds the config and does not say it created one again.
     QProcess again;
-    const Run status2 = startMaster(again, {}, {}, env);
+    const Run status2 = startMaster(again, {u"--headless"_s}, {}, env);
     QVERIFY2(status2.exitCode == 0, qPrintable(describe(status2)));
     ::kill(pid_t(again.processId()), SIGINT);
     QVERIFY2(again.waitForFinished(2000), "SIGINT: the master must exit within 2 s");

@@ -53,7 +53,7 @@ QStringList assigned(BuildQueue& q, const QHash<QString, QStringList>& b)
     return out;
 }
 
-// "finish w1 500", "connect w1 500", "disconnect w1"
+// "finish w1 500", "connect w1 500", "disconnect w1", "pause w1", "unpause w1"
 void applyEvents(BuildQueue& q, const QStringList& events)
 {
     for (const QString& e : events) {
@@ -62,6 +62,8 @@ void applyEvents(BuildQueue& q, const QStringList& events)
             q.buildFinished(p[1], p[2].toLongLong());
         else if (p[0] == u"connect")
             q.setConnected(p[1], true, p[2].toLongLong());
+        else if (p[0] == u"pause" || p[0] == u"unpause")
+            q.setPaused(p[1], p[0] == u"pause");
         else
             q.setConnected(p[1], false, 0);
     }
@@ -89,6 +91,15 @@ void TestBuildQueue::assignment_data()
     QTest::addColumn<QStringList>("events");
     QTest::addColumn<QStringList>("expectedAfter");
 
+    QTest::newRow("paused worker gets nothing until unpaused")
+        << QStringList{u"w1:-:c:0"_s} << QStringList{u"b=w1"_s} << QStringList{u"b"_s}
+        << QStringList{u"1>w1"_s} << QStringList{u"pause w1"_s, u"finish w1 10"_s} << QStringList{};
+    QTest::newRow("unpause hands out the waiting request")
+        << QStringList{u"w1:1:c:0"_s, u"w2:1:c:5"_s} << QStringList{u"b=w1,w2"_s}
+        << QStringList{u"b"_s, u"b"_s, u"b"_s} << QStringList{u"1>w1"_s, u"2>w2"_s}
+        << QStringList{u"pause w1"_s, u"finish w1 10"_s, u"finish w2 20"_s, u"pause w2"_s,
+                       u"unpause w1"_s}
+        << QStringList{u"3>w1"_s};
     QTest::newRow("fifo, max_builds 1")
         << QStringList{u"w1:1:c:0"_s} << QStringList{u"b=w1"_s}
         << QStringList{u"b"_s, u"b"_s, u"b"_s} << QStringList{u"1>w1"_s}
