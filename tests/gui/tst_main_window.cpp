@@ -6,6 +6,7 @@
 
 #include "EngineThread.h"
 #include "MainWindow.h"
+#include "builds/BuildsPanel.h"
 #include "engine/Master.h"
 #include "events/EventLogModel.h"
 #include "support/MasterProcess.h"
@@ -114,13 +115,17 @@ void TestMainWindow::addPanelAddsATab()
     ymtest::ConsoleConfig cfg;
     QVERIFY(cfg.write(QJsonObject{}));
     Window w(cfg.configPath());
-    auto* panel = new QWidget;
-    const int index = w.window.addPanel(panel, u"Builds"_s);
-    QCOMPARE(w.window.tabs()->widget(index), panel);
-    QCOMPARE(w.window.tabs()->tabText(index), u"Builds"_s);
+    // Built in: workers, builds (ui/builds), the event log.
     QCOMPARE(w.window.tabs()->count(), 3);
     QCOMPARE(w.window.tabs()->tabText(0), u"&Workers"_s);
-    QCOMPARE(w.window.tabs()->tabText(2), u"&Event log"_s); // the log stays last
+    QCOMPARE(w.window.tabs()->tabText(1), u"&Builds"_s);
+    QVERIFY(qobject_cast<ym::ui::BuildsPanel*>(w.window.tabs()->widget(1)) != nullptr);
+    auto* panel = new QWidget;
+    const int index = w.window.addPanel(panel, u"More"_s);
+    QCOMPARE(w.window.tabs()->widget(index), panel);
+    QCOMPARE(w.window.tabs()->tabText(index), u"More"_s);
+    QCOMPARE(w.window.tabs()->count(), 4);
+    QCOMPARE(w.window.tabs()->tabText(3), u"&Event log"_s); // the log stays last
 }
 
 void TestMainWindow::realWorkerConnectsAndDisconnects()

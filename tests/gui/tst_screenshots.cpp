@@ -35,14 +35,17 @@ QJsonObject workerJson(const QString& name, const QJsonObject& extra = {})
     return w;
 }
 
-// Saves `widget` as NAME.png in the build folder and in docs/screenshots/.
+// Saves `widget` as NAME.png in the build folder, and in docs/screenshots/
+// when YM_UPDATE_SCREENSHOTS=1 (so a test run leaves the source tree alone).
 // Returns the image for checks.
 QImage save(QWidget* widget, const QString& name)
 {
     QApplication::processEvents();
     const QImage image = widget->grab().toImage();
-    for (const QString& folder : {QStringLiteral(YM_BINARY_DIR) + u"/screenshots"_s,
-                                  QStringLiteral(YM_SOURCE_DIR) + u"/docs/screenshots"_s}) {
+    QStringList folders{QStringLiteral(YM_BINARY_DIR) + u"/screenshots"_s};
+    if (qEnvironmentVariableIntValue("YM_UPDATE_SCREENSHOTS") == 1)
+        folders << QStringLiteral(YM_SOURCE_DIR) + u"/docs/screenshots"_s;
+    for (const QString& folder : std::as_const(folders)) {
         QDir().mkpath(folder);
         if (!image.save(folder + u'/' + name + u".png"_s))
             qWarning() << "cannot save" << folder << name;
