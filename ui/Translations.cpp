@@ -22,16 +22,17 @@ void removeInstalled(QCoreApplication* app)
     }
 }
 
-bool install(QCoreApplication* app, const QLocale& locale, const QString& name,
-             const QString& directory)
+// Returns the installed translator, or null when no file matched.
+QTranslator* install(QCoreApplication* app, const QLocale& locale, const QString& name,
+                     const QString& directory)
 {
     auto* translator = new QTranslator(app);
     translator->setObjectName(TranslatorName);
     if (translator->load(locale, name, u"_"_s, directory) &&
         QCoreApplication::installTranslator(translator))
-        return true;
+        return translator;
     delete translator;
-    return false;
+    return nullptr;
 }
 } // namespace
 
@@ -46,15 +47,18 @@ QString installConsoleTranslations(const QString& language)
     if (!app)
         return u"en"_s;
     removeInstalled(app);
-    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
-    if (locale.language() == QLocale::English || locale.language() == QLocale::C)
+    if (language == u"en"_s)
         return u"en"_s;
-    if (!install(app, locale, u"yardmaster"_s, u":/i18n"_s))
+    // The system locale's UI languages include LANGUAGE's list; English (the
+    // source language) has no file, so it matches nothing.
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    const QTranslator* own = install(app, locale, u"yardmaster"_s, u":/i18n"_s);
+    if (!own)
         return u"en"_s;
     // Qt's own texts (standard buttons, context menus); optional
     // (qt6-translations-l10n), the console works without them.
     install(app, locale, u"qtbase"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath));
-    return QLocale::languageToCode(locale.language());
+    return QLocale::languageToCode(QLocale(own->language()).language());
 }
 
 } // namespace ym
