@@ -6,6 +6,7 @@
 
 #include "EngineThread.h"
 #include "MainWindow.h"
+#include "Translations.h"
 #include "UiResources.h"
 #include "config/ConfigLoader.h"
 #include "control/ControlServer.h"
@@ -44,6 +45,9 @@ int runConsole(int argc, char** argv)
     const QCommandLineOption configOption({u"c"_s, u"config"_s}, u"The master config."_s,
                                           u"FILE"_s);
     parser.addOption(configOption);
+    const QCommandLineOption langOption(u"lang"_s, u"The console's language (de, fr, en)."_s,
+                                        u"LANG"_s);
+    parser.addOption(langOption);
     if (!parser.parse(arguments)) {
         printErr(u"yardmaster: %1\nTry `yardmaster --help`.\n"_s.arg(parser.errorText()));
         return ExitUsage;
@@ -51,6 +55,12 @@ int runConsole(int argc, char** argv)
     if (!parser.positionalArguments().isEmpty()) {
         printErr(u"yardmaster: unknown command '%1'\nTry `yardmaster --help`.\n"_s.arg(
             parser.positionalArguments().constFirst()));
+        return ExitUsage;
+    }
+    const QString language = parser.value(langOption);
+    if (parser.isSet(langOption) && language != u"en"_s && !consoleLanguages().contains(language)) {
+        printErr(u"yardmaster: --lang: unknown language '%1' (known: en, %2)\n"_s.arg(
+            language, consoleLanguages().join(u", "_s)));
         return ExitUsage;
     }
     if (!haveDisplay()) {
@@ -83,8 +93,10 @@ int runConsole(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(YM_VERSION));
     QGuiApplication::setDesktopFileName(u"yardmaster"_s);
     QApplication::setWindowIcon(uiIcon(u"yardmaster"_s));
+    const QString effectiveLanguage = installConsoleTranslations(language);
     qCInfo(lcApp).noquote() << "yardmaster" << QCoreApplication::applicationVersion()
-                            << "console starting with" << configPath;
+                            << "console starting with" << configPath << "language"
+                            << effectiveLanguage;
 
     EngineThread engine(configPath);
     ControlServer* control = nullptr; // engine thread only (the hooks run there)

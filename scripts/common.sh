@@ -9,6 +9,8 @@ YM_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools
 # The console's SVG icons (Qt's SVG image and icon plugins), and libsecret for
 # QtKeychain's Secret Service backend (only recommended by its package).
 YM_BUILD_PACKAGES+=(libqt6svg6 libsecret-1-0)
+# Translations: lrelease (qt6-l10n-tools) and its CMake package (qt6-tools-dev).
+YM_BUILD_PACKAGES+=(qt6-l10n-tools qt6-tools-dev)
 # To run its tests: the real Buildbot worker (3.7) they attach, and Buildbot's
 # master (3.7) for the side-by-side benchmark smoke test.
 YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot
