@@ -34,7 +34,7 @@ struct Master::Impl final : SessionHost, BuildHost
     static constexpr int ChurnQuietMs = 1000;
     // Backpressure: while the store holds more log text than this, worker
     // messages stay in the hub (which then stops reading from sockets).
-    static constexpr qint64 MaxStoreBacklogBytes = 32LL * 1024 * 1024;
+    static constexpr qint64 MaxStoreBacklogBytes = 64LL * 1024 * 1024;
     static constexpr int StoreBacklogRetryMs = 5;
     static constexpr int ChurnBeforeTrim = 256;
 

@@ -12,7 +12,7 @@ void Master::Impl::drain()
     // Build output arrives faster than SQLite stores it: while the store is
     // far behind, leave messages in the hub, which stops reading from the
     // workers' sockets at its own limit. Memory stays bounded and TCP slows
-    // the workers down; the store drains 32 MB in well under a second.
+    // the workers down; the store drains 64 MB in well under a second.
     if (storage && storage->backlogBytes() > MaxStoreBacklogBytes) {
         if (!drainRetry->isActive())
             drainRetry->start();
