@@ -123,6 +123,17 @@ SecretsBackend MasterConfig::effectiveSecretsBackend(SecretsBackend autoBackend)
     return autoBackend == SecretsBackend::Auto ? SecretsBackend::Directory : autoBackend;
 }
 
+QString LatentConfig::driverName(Driver driver)
+{
+    switch (driver) {
+    case Driver::None:
+        return QStringLiteral("standard");
+    case Driver::Libvirt:
+        return QStringLiteral("libvirt");
+    }
+    return QStringLiteral("standard");
+}
+
 QString MasterConfig::secretsBackendName(SecretsBackend backend)
 {
     switch (backend) {

@@ -26,6 +26,41 @@ struct SecretRef
     bool operator==(const SecretRef&) const = default;
 };
 
+// A libvirt latent worker (config `libvirt` of a worker with type "libvirt").
+// The domain's name is the worker's name.
+struct LibvirtConfig
+{
+    QString connection; // libvirt URI, e.g. qemu:///session (required)
+    QString hdImage;    // the domain's disk; with baseImage: a fresh overlay per start
+    QString baseImage;  // empty: hdImage is used as it is
+    QString xml;        // domain XML (inline or read from xml_file); empty: a defined domain
+    QString xmlFile;    // where `xml` came from (absolute), empty when inline
+
+    bool operator==(const LibvirtConfig&) const = default;
+};
+
+// What makes a worker latent: started on demand, stopped when idle.
+struct LatentConfig
+{
+    enum class Driver
+    {
+        None, // a standard worker
+        Libvirt,
+    };
+    static constexpr int DefaultBuildWaitTimeout = 600;
+    static constexpr int DefaultMissingTimeout = 1200; // a latent worker's attach deadline
+
+    Driver driver = Driver::None;
+    // Seconds idle after the last build before the instance is stopped;
+    // 0: right after the build; negative: never automatically.
+    int buildWaitTimeout = DefaultBuildWaitTimeout;
+    LibvirtConfig libvirt;
+
+    bool operator==(const LatentConfig&) const = default;
+    bool isLatent() const { return driver != Driver::None; }
+    static QString driverName(Driver driver); // "standard", "libvirt"
+};
+
 struct WorkerConfig
 {
     static constexpr int DefaultKeepaliveInterval = 3600;
@@ -37,7 +72,8 @@ struct WorkerConfig
     std::optional<int> maxBuilds;                                    // nullopt: unlimited
     std::optional<int> keepaliveInterval = DefaultKeepaliveInterval; // nullopt: disabled
     QStringList notifyOnMissing;
-    int missingTimeout = DefaultMissingTimeout;
+    int missingTimeout = DefaultMissingTimeout; // latent: LatentConfig::DefaultMissingTimeout
+    LatentConfig latent;                        // driver None: a standard worker
 
     bool operator==(const WorkerConfig&) const = default;
 };

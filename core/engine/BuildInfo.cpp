@@ -41,6 +41,8 @@ QJsonObject BuildInfo::toJson() const
         {QStringLiteral("finished_ms"), ms(finished)},
         {QStringLiteral("current_step"),
          currentStep.isEmpty() ? QJsonValue() : QJsonValue(currentStep)},
+        {QStringLiteral("waiting_for"),
+         waitingFor.isEmpty() ? QJsonValue() : QJsonValue(waitingFor)},
     };
 }
 

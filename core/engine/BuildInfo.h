@@ -32,6 +32,8 @@ struct BuildInfo
     QDateTime started;
     QDateTime finished;
     QString currentStep;
+    // A queued request held up by a latent worker: "waiting for worker X to start".
+    QString waitingFor;
 
     static QString stateName(State state);
     QJsonObject toJson() const;

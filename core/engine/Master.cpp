@@ -2,6 +2,7 @@
 
 #include "config/ConfigLoader.h"
 #include "engine/MasterImpl.h"
+#include "latent/LatentDriver.h"
 #include "util/Logging.h"
 
 #include <QThread>
@@ -14,6 +15,8 @@ Master::Master(QString configPath, QObject* parent)
     : QObject(parent), d(std::make_unique<Impl>(*this, std::move(configPath)))
 {
     qRegisterMetaType<ym::WorkerState>();
+    qRegisterMetaType<ym::WorkerConfig>();
+    qRegisterMetaType<ym::latent::InstanceInfo>();
     qRegisterMetaType<QList<ym::WorkerState>>();
     qRegisterMetaType<ym::EngineEvent>();
     qRegisterMetaType<ym::BuildInfo>();

@@ -85,6 +85,15 @@ public:
     // `done` (on the engine thread) gets the SMTP server's answer or the error.
     void sendTestMail(const QString& address, std::function<void(Result<QString>)> done);
 
+    // Latent workers (MasterLatent.cpp). Starts the instance of a stopped (or
+    // failed) latent worker now, ignoring the back-off; it stops again after
+    // build_wait_timeout idle. An error names an unknown or standard worker,
+    // or one whose instance is not stopped.
+    Result<void> startLatentNow(const QString& name);
+    // Stops its instance. Refused while builds run unless `force` (they end
+    // `retry` and run again elsewhere or after the next start).
+    Result<void> stopLatentNow(const QString& name, bool force);
+
     // --- any thread (MasterViews.cpp): reads for the GUI. `done` runs on
     // `context`'s thread (never when `context` is destroyed first); neither the
     // caller nor the engine thread waits. A read while the master is not
@@ -99,6 +108,10 @@ public:
     // Log chunks of a step with id > afterChunkId, in order, at most `limit`.
     void readLog(qint64 stepId, qint64 afterChunkId, int limit, QObject* context,
                  std::function<void(Result<QList<storage::LogChunkRecord>>)> done);
+    // The instance ledger: the newest `limit` rows (of `worker`, or all when
+    // empty), newest last.
+    void readLedger(const QString& worker, int limit, QObject* context,
+                    std::function<void(Result<QList<storage::LatentInstanceRecord>>)> done);
 
 public Q_SLOTS:
     // Loads the config, resolves secrets, starts the I/O threads and listens.
@@ -136,6 +149,13 @@ public Q_SLOTS:
     // Removes a worker from the config file (and its secret, when only it used
     // it), then reloads. Answered by workerSaved(ticket, error).
     void removeWorker(quint64 ticket, const QString& name);
+    // startLatentNow()/stopLatentNow() for other threads; a refusal comes as
+    // workerActionFailed, the progress with workersChanged.
+    void startLatentWorker(const QString& name);
+    void stopLatentWorker(const QString& name, bool force);
+    // Connects with the latent settings of `config` (not necessarily saved)
+    // and answers latentConnectionTested(ticket, summary, error).
+    void testLatentConnection(quint64 ticket, const ym::WorkerConfig& config);
     // infoChanged() with the running config and the listening port.
     void requestInfo();
     // workersChanged() with every worker (when there are any).
@@ -164,6 +184,7 @@ Q_SIGNALS:
     void workerActionFailed(const QString& worker, const QString& error);
     void workerSaved(quint64 ticket, const QString& error);
     void workerPassword(const QString& name, const QByteArray& password, const QString& error);
+    void latentConnectionTested(quint64 ticket, const QString& summary, const QString& error);
 
 private:
     struct Impl;

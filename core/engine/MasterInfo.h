@@ -36,3 +36,4 @@ struct WorkerEdit
 
 Q_DECLARE_METATYPE(ym::MasterInfo)
 Q_DECLARE_METATYPE(ym::WorkerEdit)
+Q_DECLARE_METATYPE(ym::WorkerConfig)

@@ -28,6 +28,52 @@ QString WorkerState::phaseName(Phase phase)
     return QStringLiteral("unknown");
 }
 
+QString LatentState::phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Stopped:
+        return QStringLiteral("stopped");
+    case Phase::Starting:
+        return QStringLiteral("starting");
+    case Phase::WaitingForAttach:
+        return QStringLiteral("waiting for attach");
+    case Phase::Attached:
+        return QStringLiteral("attached");
+    case Phase::Stopping:
+        return QStringLiteral("stopping");
+    case Phase::StartFailed:
+        return QStringLiteral("start failed");
+    case Phase::AttachTimedOut:
+        return QStringLiteral("attach timed out");
+    case Phase::StopFailed:
+        return QStringLiteral("stop failed");
+    }
+    return QStringLiteral("stopped");
+}
+
+bool LatentState::isFailure(Phase phase)
+{
+    return phase == Phase::StartFailed || phase == Phase::AttachTimedOut ||
+           phase == Phase::StopFailed;
+}
+
+QJsonObject LatentState::toJson() const
+{
+    QJsonObject o;
+    o[u"phase"] = phaseName(phase);
+    o[u"phase_since"] = timeJson(phaseSince);
+    o[u"driver"] = driver;
+    o[u"instance"] = instanceId;
+    o[u"ledger_id"] = ledgerId;
+    o[u"last_error"] = lastError;
+    o[u"failures"] = failures;
+    o[u"retry_at"] = timeJson(retryAt);
+    o[u"stop_at"] = timeJson(stopAt);
+    o[u"build_wait_timeout"] = buildWaitTimeout;
+    o[u"waiting_requests"] = waitingRequests;
+    return o;
+}
+
 QJsonObject WorkerState::toJson() const
 {
     QJsonObject o;
@@ -53,6 +99,8 @@ QJsonObject WorkerState::toJson() const
     o[u"paused"] = paused;
     o[u"pause_reason"] = pauseReason;
     o[u"shutdown_requested"] = shutdownRequested;
+    if (latent)
+        o[u"latent"] = latent->toJson();
     return o;
 }
 

@@ -81,6 +81,34 @@ struct WorkerLossRecord
     qint64 finishedMs = 0;
 };
 
+// One latent instance in the ledger (latent_instances). Written before and
+// after every provider call, so that no instance is forgotten.
+struct LatentInstanceRecord
+{
+    qint64 id = 0; // allocated by Store::addLatentInstance; the driver's idempotency token
+    QString worker;
+    QString driver;     // libvirt, ec2, openstack
+    QString instanceId; // empty until the provider named it
+    // starting: the start call runs (or the master died during it)
+    // running: the provider runs it
+    // stopping: the stop call runs
+    // stopped: stopped by the master (closed)
+    // start_failed: the start failed and nothing runs (closed)
+    // gone: the provider no longer had it (closed; reconciled or stopped behind our back)
+    // stop_failed: the stop call failed: it may still run (open)
+    QString state = QStringLiteral("starting");
+    qint64 requestedMs = 0; // the start call was made
+    qint64 startedMs = 0;   // the provider confirmed it (0: not yet)
+    qint64 attachedMs = 0;  // its worker attached (0: not yet)
+    qint64 stopRequestedMs = 0;
+    qint64 stoppedMs = 0; // closed
+    QString lastError;
+    QString reason;         // why it was started / stopped ("request 12", "idle 600 s", "ctl")
+    QJsonObject attributes; // driver facts (uri, hd_image, base_image...)
+
+    bool isOpen() const; // starting, running, stopping, stop_failed
+};
+
 // worker_events.kind <-> EngineEvent::Kind (the names of EngineEvent::kindName).
 std::optional<EngineEvent::Kind> eventKindFromName(const QString& name);
 

@@ -104,6 +104,21 @@ public:
     void pendingWorkerLosses(QObject* context,
                              std::function<void(Result<QList<storage::WorkerLossRecord>>)> done);
 
+    // --- latent instance ledger (StoreLedger.cpp) ---
+    // Records an instance about to be started; returns its id (allocated
+    // here, at once; call after open() is done).
+    qint64 addLatentInstance(const storage::LatentInstanceRecord& record);
+    // Rewrites every column of the row `record.id`.
+    void updateLatentInstance(const storage::LatentInstanceRecord& record);
+    // Rows still open (starting, running, stopping, stop_failed), oldest first.
+    void
+    openLatentInstances(QObject* context,
+                        std::function<void(Result<QList<storage::LatentInstanceRecord>>)> done);
+    // The newest `limit` rows (of `worker`, or all when empty), newest last.
+    void
+    queryLatentInstances(const QString& worker, int limit, QObject* context,
+                         std::function<void(Result<QList<storage::LatentInstanceRecord>>)> done);
+
 Q_SIGNALS:
     void writeFailed(const QString& message);
 
