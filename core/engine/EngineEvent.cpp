@@ -35,6 +35,10 @@ QString EngineEvent::kindName(Kind kind)
         return QStringLiteral("mail-sent");
     case Kind::MailFailed:
         return QStringLiteral("mail-failed");
+    case Kind::Latent:
+        return QStringLiteral("latent");
+    case Kind::LatentFailed:
+        return QStringLiteral("latent-failed");
     }
     return QStringLiteral("unknown");
 }

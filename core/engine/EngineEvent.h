@@ -27,6 +27,8 @@ struct EngineEvent
         WorkerMissing, // gone longer than missing_timeout (a notice is due)
         MailSent,      // a notice (or test message) was taken by the SMTP server
         MailFailed,    // a mail attempt failed: `message` has the server's answer or error
+        Latent,        // a latent worker's instance started, adopted or stopped
+        LatentFailed,  // start failed, attach timed out, stop failed, stopped outside the master
     };
 
     QDateTime time; // UTC

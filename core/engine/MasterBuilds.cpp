@@ -16,7 +16,7 @@ qint64 nowMs()
 }
 } // namespace
 
-BuildInfo Master::Impl::queuedInfo(const QueuedRequest& r)
+BuildInfo Master::Impl::queuedInfo(const QueuedRequest& r) const
 {
     BuildInfo i;
     i.requestId = r.id;
@@ -25,12 +25,15 @@ BuildInfo Master::Impl::queuedInfo(const QueuedRequest& r)
     i.reason = r.reason;
     i.retries = r.retries;
     i.requested = QDateTime::fromMSecsSinceEpoch(r.submittedMs, Qt::UTC);
+    i.waitingFor = waitingFor.value(r.id);
     return i;
 }
 
 void Master::Impl::workerAttached(const QString& worker)
 {
     queue.setConnected(worker, true, nowMs());
+    if (LatentLifecycle* l = latent(worker))
+        l->workerAttached();
     scheduleAssign();
     if (missing)
         missing->attached(worker);
@@ -39,7 +42,15 @@ void Master::Impl::workerAttached(const QString& worker)
 void Master::Impl::workerDetached(const QString& worker)
 {
     queue.setConnected(worker, false, nowMs());
-    if (auto it = sessions.find(worker); running && missing && it != sessions.end())
+    auto it = sessions.find(worker);
+    if (LatentLifecycle* l = latent(worker)) {
+        // Its absence is the lifecycle's business (attach deadline), not a
+        // missing-worker notice's.
+        if (it != sessions.end())
+            l->workerDetached(it->second->snapshot().lastDisconnectReason);
+        return;
+    }
+    if (running && missing && it != sessions.end())
         missing->detached(it->second->snapshot());
 }
 
@@ -240,8 +251,11 @@ void Master::Impl::runAssign()
         const qint64 id = b->start();
         builds.emplace(id, std::move(build));
         markDirty(a.worker);
+        if (LatentLifecycle* l = latent(a.worker))
+            l->buildStarted();
         b->run();
     }
+    planLatentStarts();
 }
 
 void Master::Impl::restoreBuilds(std::function<void()> next)

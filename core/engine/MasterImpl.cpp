@@ -81,11 +81,23 @@ void Master::Impl::start(std::function<void(const QStringList&)> done)
                                 qCWarning(lcEngine).noquote()
                                     << QStringLiteral("cannot read the pending worker losses: %1")
                                            .arg(losses.error().message);
-                            const QStringList errors = startListening();
-                            if (errors.isEmpty())
-                                startMail(losses.ok() ? losses.value()
-                                                      : QList<storage::WorkerLossRecord>());
-                            done(errors);
+                            const QList<storage::WorkerLossRecord> pendingLosses =
+                                losses.ok() ? losses.value() : QList<storage::WorkerLossRecord>();
+                            // The ledger's open instances, reconciled once listening.
+                            storage->openLatentInstances(
+                                &q, [this, done, pendingLosses](
+                                        Result<QList<storage::LatentInstanceRecord>> open) {
+                                    if (open.ok())
+                                        openLedger = open.value();
+                                    else
+                                        qCWarning(lcEngine).noquote()
+                                            << QStringLiteral("cannot read the instance ledger: %1")
+                                                   .arg(open.error().message);
+                                    const QStringList errors = startListening();
+                                    if (errors.isEmpty())
+                                        startMail(pendingLosses);
+                                    done(errors);
+                                });
                         });
                 });
             });
@@ -146,6 +158,7 @@ QStringList Master::Impl::startListening()
     for (const WorkerConfig& w : config.workers)
         sessions.emplace(w.name, std::make_unique<WorkerSession>(w, *this));
     syncQueueWorkers();
+    syncLatents();
     for (const QString& w : applyCredentials())
         qCWarning(lcSecrets).noquote() << w;
     hub->setWakeup([this] {
@@ -154,6 +167,8 @@ QStringList Master::Impl::startListening()
     });
     hub->start();
     running = true;
+    // Before any login is handled: instances the ledger says may run.
+    reconcileLedger(std::exchange(openLedger, {}));
 
     if (config.master.msgpack.enabled) {
         listener = new Listener(*hub, &q);
@@ -195,6 +210,11 @@ void Master::Impl::stopAll()
         refusals->flush(deadlineQueue->now(), true);
     for (auto& [name, s] : sessions)
         s->linkClosed(QStringLiteral("master shutting down"));
+    // Running instances stay in the ledger as they are: the next start adopts
+    // or stops them. Provider answers still on their way are dropped.
+    latents.clear();
+    retiring.clear();
+    probes.clear();
     builds.clear(); // every one has ended (worker lost: its request is requeued)
     duplicates.clear();
     duplicateOf.clear();
@@ -267,7 +287,7 @@ QList<WorkerState> Master::Impl::snapshots() const
         auto it = sessions.find(w.name);
         if (it != sessions.end()) {
             out << it->second->snapshot();
-            out.last().runningBuilds = queue.running(w.name);
+            fillState(out.last());
         }
     }
     return out;
@@ -315,7 +335,7 @@ void Master::Impl::emitBatch()
         auto it = sessions.find(name);
         if (it != sessions.end()) {
             changed << it->second->snapshot();
-            changed.last().runningBuilds = queue.running(name);
+            fillState(changed.last());
         }
     }
     dirty.clear();

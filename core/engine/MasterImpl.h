@@ -3,6 +3,7 @@
 #include "engine/Build.h"
 #include "engine/BuildQueue.h"
 #include "engine/DeadlineQueue.h"
+#include "engine/LatentLifecycle.h"
 #include "engine/Master.h"
 #include "engine/RefusalLog.h"
 #include "engine/WorkerSession.h"
@@ -27,7 +28,7 @@
 namespace ym {
 
 // The engine's insides (engine thread only).
-struct Master::Impl final : SessionHost, BuildHost
+struct Master::Impl final : SessionHost, BuildHost, LatentHost
 {
     static constexpr int MaxEvents = 2000;
     static constexpr int BatchMs = 100;
@@ -89,7 +90,7 @@ struct Master::Impl final : SessionHost, BuildHost
     void syncQueueWorkers();
     void scheduleAssign();
     void runAssign();
-    static BuildInfo queuedInfo(const QueuedRequest& request);
+    BuildInfo queuedInfo(const QueuedRequest& request) const; // with waitingFor
     // Reload: builders changed from `old` to `config.builders`.
     void applyBuilders(const QList<BuilderConfig>& old);
 
@@ -102,6 +103,40 @@ struct Master::Impl final : SessionHost, BuildHost
     void startDuplicateCheck(WorkerSession& session, std::unique_ptr<Link> newcomer);
     void duplicateCheckDone(const QString& worker, ConnId oldConn, bool oldAnswered);
     void attachLink(WorkerSession& session, std::unique_ptr<Link> link);
+
+    // LatentHost (MasterLatent.cpp)
+    Store* ledger() override { return storage.get(); }
+    DeadlineQueue& latentDeadlines() override { return *deadlineQueue; }
+    void latentEvent(EngineEvent::Kind kind, const QString& worker,
+                     const QString& message) override;
+    void latentChanged(const QString& worker) override;
+    void dropWorkerLink(const QString& worker, const QString& reason) override;
+    int latentRunningBuilds(const QString& worker) const override { return queue.running(worker); }
+    QString masterId() const override;
+    void latentAttachFailed(const QString& worker, qint64 sinceMs, const QString& reason) override;
+
+    // Latent workers (MasterLatent.cpp)
+    LatentLifecycle* latent(const QString& name) const;
+    // One lifecycle per latent worker of `config` (start-up and reload).
+    void syncLatents();
+    // After each assignment pass: start latent workers that waiting requests
+    // need, say what each request waits for, arm build_wait_timeout.
+    void planLatentStarts();
+    // Start-up: the ledger's open rows, once the lifecycles exist.
+    void reconcileLedger(const QList<storage::LatentInstanceRecord>& open);
+    // A connection for a latent worker: false (refused, alerted) when no
+    // instance of it is expected or it is attached already.
+    bool admitLatent(WorkerSession& session, const Link& newcomer);
+    void fillState(WorkerState& state) const; // running builds and the latent phase
+    Result<void> startLatentNow(const QString& name);
+    Result<void> stopLatentNow(const QString& name, bool force);
+    void testLatentConnection(quint64 ticket, const WorkerConfig& config);
+    std::unordered_map<QString, std::unique_ptr<LatentLifecycle>> latents;
+    // Retired lifecycles (worker removed or no longer latent) until stopped.
+    std::vector<std::unique_ptr<LatentLifecycle>> retiring;
+    QHash<qint64, QString> waitingFor;               // queued request id -> what it waits for
+    QList<storage::LatentInstanceRecord> openLedger; // read at start-up, reconciled when listening
+    std::map<quint64, std::unique_ptr<latent::LatentDriver>> probes; // Test connection, by ticket
 
     // Mail: missing-worker notices and test messages (MasterMail.cpp)
     void startMail(const QList<storage::WorkerLossRecord>& pending);

@@ -51,6 +51,10 @@ void Master::Impl::onAuthenticated(const HubEvent& e)
     }
     WorkerSession& session = *it->second;
     auto link = std::make_unique<Link>(e.conn, e.worker, e.peer, *hub, *deadlineQueue);
+    if (!admitLatent(session, *link)) {
+        hub->close(e.conn, QStringLiteral("refused: no instance of this latent worker expects it"));
+        return;
+    }
     link->setAckGate([this](Link::Responder send) {
         if (!storage) {
             send(QStringLiteral("the master is shutting down"));

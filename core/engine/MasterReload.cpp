@@ -115,6 +115,7 @@ Result<Master::ReloadReport> Master::Impl::applyReload(const MasterConfig& next,
     }
 
     config.workers = next.workers;
+    syncLatents();
     const QList<BuilderConfig> oldBuilders = config.builders;
     config.builders = next.builders;
     syncQueueWorkers();

@@ -181,6 +181,27 @@ void MissingWatch::detached(const WorkerState& state)
     schedule(placed, dueMs(placed) - nowMs());
 }
 
+void MissingWatch::attachFailed(const WorkerState& state, qint64 sinceMs, const QString& reason)
+{
+    const WorkerConfig* w = watched(state.name);
+    if (!w || m_losses.count(state.name))
+        return; // no addresses, or a notice about it is already on its way
+    Loss loss;
+    storage::WorkerLossRecord& r = loss.record;
+    r.worker = state.name;
+    r.lostMs = sinceMs;
+    r.lastSeenMs = state.lastSeen.isValid() ? state.lastSeen.toMSecsSinceEpoch() : 0;
+    r.peer = state.peer;
+    r.reason = reason;
+    r.info = noticeInfo(state.info);
+    if (Store* store = m_hooks.store())
+        store->addWorkerLoss(r);
+    qCInfo(lcMail).noquote() << QStringLiteral("latent worker '%1' did not attach; telling %2")
+                                    .arg(state.name, w->notifyOnMissing.join(QStringLiteral(", ")));
+    auto& placed = m_losses.emplace(state.name, std::move(loss)).first->second;
+    schedule(placed, std::max<qint64>(0, dueMs(placed) - nowMs()));
+}
+
 void MissingWatch::configChanged()
 {
     for (auto it = m_losses.begin(); it != m_losses.end();) {

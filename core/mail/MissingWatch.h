@@ -54,6 +54,10 @@ public:
     void attached(const QString& worker);
     // The worker's link is gone; `state` is its snapshot after the loss.
     void detached(const WorkerState& state);
+    // A latent worker's instance ran since `sinceMs` but its worker did not
+    // attach within missing_timeout: the notice is due now (the first failure
+    // of a streak only; the engine decides).
+    void attachFailed(const WorkerState& state, qint64 sinceMs, const QString& reason);
     // After a reload: new timeouts apply; losses of removed workers (or of
     // workers without addresses now) are cancelled.
     void configChanged();

@@ -7,9 +7,10 @@ namespace ym::storage {
 std::optional<EngineEvent::Kind> eventKindFromName(const QString& name)
 {
     using K = EngineEvent::Kind;
-    for (K k : {K::Attached, K::Detached, K::Refused, K::Duplicate, K::KeepaliveFailed,
-                K::ProtocolError, K::ConfigReloaded, K::ConfigRejected, K::Started, K::Stopped,
-                K::Administered, K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed})
+    for (K k :
+         {K::Attached, K::Detached, K::Refused, K::Duplicate, K::KeepaliveFailed, K::ProtocolError,
+          K::ConfigReloaded, K::ConfigRejected, K::Started, K::Stopped, K::Administered,
+          K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed, K::Latent, K::LatentFailed})
         if (EngineEvent::kindName(k) == name)
             return k;
     return std::nullopt;
