@@ -261,6 +261,8 @@ QString printBuilds(const QJsonObject& answer)
         QString state = text(b.value(u"state"_s));
         if (!b.value(u"current_step"_s).isNull() && !b.value(u"current_step"_s).isUndefined())
             state += u" (%1)"_s.arg(text(b.value(u"current_step"_s)));
+        if (queued && !b.value(u"waiting_for"_s).toString().isEmpty())
+            state += u" (%1)"_s.arg(b.value(u"waiting_for"_s).toString());
         rows.append({id, text(b.value(u"builder"_s)),
                      queued ? QString() : text(b.value(u"number"_s)), text(b.value(u"worker"_s)),
                      state, text(b.value(u"result"_s)), msText(b.value(u"started_ms"_s)),
