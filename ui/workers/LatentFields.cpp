@@ -108,7 +108,7 @@ LatentFields::LatentFields(QWidget* parent) : QWidget(parent)
     domainBox->addWidget(m_xmlFile);
     domainBox->addWidget(m_xml);
     domainBox->addWidget(m_xmlError);
-    form->addRow(buddyLabel(tr("Do&main:"), m_domainSource, this), domainBox);
+    form->addRow(buddyLabel(tr("Dom&ain:"), m_domainSource, this), domainBox);
 
     m_buildWait = new QSpinBox(this);
     m_buildWait->setObjectName(QStringLiteral("buildWaitTimeout"));
@@ -128,7 +128,7 @@ LatentFields::LatentFields(QWidget* parent) : QWidget(parent)
     auto* waitBox = new QVBoxLayout;
     waitBox->addLayout(waitRow);
     waitBox->addWidget(hint);
-    form->addRow(buddyLabel(tr("Stop when &idle after:"), m_buildWait, this), waitBox);
+    form->addRow(buddyLabel(tr("&Stop when idle after:"), m_buildWait, this), waitBox);
 
     m_otherError = errorLabel(QStringLiteral("latentError"), this);
     auto* layout = new QVBoxLayout(this);
