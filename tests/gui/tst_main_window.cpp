@@ -12,6 +12,7 @@
 #include "latent/InstancesPanel.h"
 #include "support/MasterProcess.h"
 #include "workers/LatentActions.h"
+#include "workers/LatentFields.h"
 #include "workers/WorkerCommand.h"
 #include "workers/WorkerDialog.h"
 #include "workers/WorkerTableModel.h"
@@ -20,8 +21,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QInputDialog>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -89,6 +92,7 @@ private Q_SLOTS:
     void firstRunShowsWelcome();
     void addPanelAddsATab();
     void latentWorkerRowAndActions();
+    void testConnectionThroughTheEngine();
     void realWorkerConnectsAndDisconnects();
     void pauseHoldsBuildsAndUnpauseRunsThem();
     void disconnectAndGracefulShutdown();
@@ -199,6 +203,31 @@ void TestMainWindow::latentWorkerRowAndActions()
     actions->startAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(w.view()->findChild<QMessageBox*>(u"workerError"_s) != nullptr,
                              EngineTimeoutMs);
+}
+
+// The worker dialog's Test connection goes to the engine
+// (Master::testLatentConnection, called by name) and its answer comes back to
+// that dialog (libvirt's test driver: no daemon needed).
+void TestMainWindow::testConnectionThroughTheEngine()
+{
+    ymtest::ConsoleConfig cfg;
+    QVERIFY(cfg.write(QJsonObject{}));
+    Window w(cfg.configPath());
+    QTRY_VERIFY_WITH_TIMEOUT(w.running(), EngineTimeoutMs);
+    QTest::failOnWarning(QRegularExpression(u"No such method|unregistered"_s));
+    WorkerDialog* dialog = w.view()->openAddDialog();
+    QVERIFY(dialog);
+    dialog->findChild<QComboBox*>(u"workerType"_s)->setCurrentIndex(1);
+    dialog->findChild<QLineEdit*>(u"connection"_s)->setText(u"test:///default"_s);
+    auto* test = dialog->findChild<QPushButton*>(u"testConnection"_s);
+    QVERIFY(test && test->isEnabled());
+    test->click();
+    QVERIFY(dialog->latentFields()->isTesting());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->latentFields()->isTesting(), EngineTimeoutMs);
+    const QString answer = dialog->latentFields()->testResultText();
+    QVERIFY2(!answer.isEmpty() && !answer.startsWith(u"Connection failed"_s), qPrintable(answer));
+    QVERIFY(test->isEnabled());
+    dialog->reject();
 }
 
 void TestMainWindow::realWorkerConnectsAndDisconnects()
