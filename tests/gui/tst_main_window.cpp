@@ -166,8 +166,12 @@ void TestMainWindow::latentWorkerRowAndActions()
     vm.latent = l;
     WorkerState plain;
     plain.name = u"plain"_s;
-    w.model()->apply({vm, plain});
+    w.model()->apply({plain});
     QTRY_VERIFY(!w.view()->showsWelcome());
+    // No latent worker: no lifecycle column.
+    QVERIFY(w.view()->table()->isColumnHidden(WorkerTableModel::Lifecycle));
+    w.model()->apply({vm});
+    QVERIFY(!w.view()->table()->isColumnHidden(WorkerTableModel::Lifecycle));
     QTRY_VERIFY(w.view()->table()->isVisible());
     const QModelIndex cell =
         w.model()->index(w.model()->rowOf(u"vm"_s), WorkerTableModel::Lifecycle);

@@ -319,6 +319,12 @@ int WorkerTableModel::runningBuilds() const
     return n;
 }
 
+int WorkerTableModel::latentCount() const
+{
+    return int(std::count_if(m_workers.cbegin(), m_workers.cend(),
+                             [](const WorkerState& w) { return w.latent.has_value(); }));
+}
+
 void WorkerTableModel::emitRuns(QList<int> rows, int firstColumn, int lastColumn,
                                 const QList<int>& roles)
 {

@@ -60,6 +60,7 @@ public:
     const WorkerState& workerAt(int row) const { return m_workers.at(row); }
     int connectedCount() const;
     int runningBuilds() const;
+    int latentCount() const; // rows of latent workers
     // The clock for relative times; refreshTimes() re-reads it and repaints them.
     void setNow(const QDateTime& now) { m_now = now; }
     void refreshTimes();

@@ -115,7 +115,10 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
     connect(model, &WorkerTableModel::countsChanged, this, [this] {
         updatePage();
         updateActions();
+        // The lifecycle column only while there are latent workers.
+        m_table->setColumnHidden(WorkerTableModel::Lifecycle, m_model->latentCount() == 0);
     });
+    m_table->setColumnHidden(WorkerTableModel::Lifecycle, m_model->latentCount() == 0);
     connect(model, &QAbstractItemModel::dataChanged, this, &WorkersView::updateActions);
 
     // Answers from the engine (queued: it lives on its own thread).
