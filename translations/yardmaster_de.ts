@@ -100,6 +100,367 @@
     </message>
 </context>
 <context>
+    <name>ym::InstancesPanel</name>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Open instances only</source>
+        <translation>Nur offene Instanzen</translation>
+    </message>
+    <message>
+        <source>Starting, running, stopping, or whose stop failed</source>
+        <translation>Startend, laufend, stoppend oder mit fehlgeschlagenem Stopp</translation>
+    </message>
+    <message>
+        <source>Not read yet.</source>
+        <translation>Noch nicht gelesen.</translation>
+    </message>
+    <message>
+        <source>Could not read the ledger: %1</source>
+        <translation>Das Instanzregister konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No latent worker instances yet.</source>
+        <translation>Noch keine Instanzen latenter Worker.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s), %1 open</source>
+        <translation>
+            <numerusform>%n Instanz, %1 offen</numerusform>
+            <numerusform>%n Instanzen, %1 offen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentActions</name>
+    <message>
+        <source>S&amp;tart instance</source>
+        <translation>Instanz &amp;starten</translation>
+    </message>
+    <message>
+        <source>St&amp;op instance…</source>
+        <translation>Instanz st&amp;oppen…</translation>
+    </message>
+    <message>
+        <source>Start the latent worker&apos;s instance now (it stops again when idle)</source>
+        <translation>Die Instanz des latenten Workers jetzt starten (sie stoppt wieder, wenn sie untätig ist)</translation>
+    </message>
+    <message>
+        <source>Stop the latent worker&apos;s instance</source>
+        <translation>Die Instanz des latenten Workers stoppen</translation>
+    </message>
+    <message>
+        <source>Stop instance</source>
+        <translation>Instanz stoppen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the instance of %1 now? %n running build(s) will be interrupted and run again later.</source>
+        <translation>
+            <numerusform>Die Instanz von %1 jetzt stoppen? %n laufender Build wird abgebrochen und später erneut ausgeführt.</numerusform>
+            <numerusform>Die Instanz von %1 jetzt stoppen? %n laufende Builds werden abgebrochen und später erneut ausgeführt.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentFields</name>
+    <message>
+        <source>e.g. qemu:///session</source>
+        <translation>z. B. qemu:///session</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Open the connection and list its domains</source>
+        <translation>Die Verbindung öffnen und ihre Domains auflisten</translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Verbindung:</translation>
+    </message>
+    <message>
+        <source>the domain&apos;s disk, e.g. /var/lib/yardmaster/bot.qcow2</source>
+        <translation>die Festplatte der Domain, z. B. /var/lib/yardmaster/bot.qcow2</translation>
+    </message>
+    <message>
+        <source>&amp;Disk image:</source>
+        <translation>&amp;Festplattenabbild:</translation>
+    </message>
+    <message>
+        <source>optional: a fresh overlay of it for every start</source>
+        <translation>optional: für jeden Start ein frisches Overlay davon</translation>
+    </message>
+    <message>
+        <source>&amp;Base image:</source>
+        <translation>&amp;Basisabbild:</translation>
+    </message>
+    <message>
+        <source>Defined in libvirt (named like the worker)</source>
+        <translation>In libvirt definiert (benannt wie der Worker)</translation>
+    </message>
+    <message>
+        <source>Transient, from an XML file</source>
+        <translation>Transient, aus einer XML-Datei</translation>
+    </message>
+    <message>
+        <source>Transient, from XML written here</source>
+        <translation>Transient, aus hier geschriebenem XML</translation>
+    </message>
+    <message>
+        <source>absolute path of the domain XML</source>
+        <translation>absoluter Pfad des Domain-XML</translation>
+    </message>
+    <message>
+        <source>&lt;domain type=&apos;kvm&apos;&gt;…&lt;/domain&gt;</source>
+        <translation>&lt;domain type=&apos;kvm&apos;&gt;…&lt;/domain&gt;</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Never stop automatically</source>
+        <translation>Nie automatisch stoppen</translation>
+    </message>
+    <message>
+        <source>Idle time after the last build before the instance is stopped; 0 stops it right after each build.</source>
+        <translation>Leerlaufzeit nach dem letzten Build, bevor die Instanz gestoppt wird; 0 stoppt sie direkt nach jedem Build.</translation>
+    </message>
+    <message>
+        <source>A libvirt worker needs a connection URI (e.g. qemu:///session).</source>
+        <translation>Ein libvirt-Worker braucht eine Verbindungs-URI (z. B. qemu:///session).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a libvirt URI (e.g. qemu:///session).</source>
+        <translation>„%1“ ist keine libvirt-URI (z. B. qemu:///session).</translation>
+    </message>
+    <message>
+        <source>A base image needs a disk image: the overlay of the base image is created there for every start.</source>
+        <translation>Ein Basisabbild braucht ein Festplattenabbild: Dort wird für jeden Start das Overlay des Basisabbilds angelegt.</translation>
+    </message>
+    <message>
+        <source>The base image and the disk image must be different files.</source>
+        <translation>Basisabbild und Festplattenabbild müssen verschiedene Dateien sein.</translation>
+    </message>
+    <message>
+        <source>Give the path of the domain XML file.</source>
+        <translation>Geben Sie den Pfad der Domain-XML-Datei an.</translation>
+    </message>
+    <message>
+        <source>The XML file needs an absolute path: %1</source>
+        <translation>Die XML-Datei braucht einen absoluten Pfad: %1</translation>
+    </message>
+    <message>
+        <source>The XML file %1 does not exist.</source>
+        <translation>Die XML-Datei %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Write the domain XML, or choose another kind of domain.</source>
+        <translation>Schreiben Sie das Domain-XML oder wählen Sie eine andere Art von Domain.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Connected.</source>
+        <translation>Verbunden.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>Verbindung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Dom&amp;ain:</source>
+        <translation>&amp;Domain:</translation>
+    </message>
+    <message>
+        <source>&amp;Stop when idle after:</source>
+        <translation>&amp;Stoppen nach Leerlauf von:</translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentText</name>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>waiting for attach</source>
+        <translation>wartet auf Verbindung</translation>
+    </message>
+    <message>
+        <source>attached</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>stoppt</translation>
+    </message>
+    <message>
+        <source>start failed</source>
+        <translation>Start fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>attach timed out</source>
+        <translation>Verbindung ausgeblieben</translation>
+    </message>
+    <message>
+        <source>stop failed</source>
+        <translation>Stopp fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n d</source>
+        <translation>
+            <numerusform>%n T.</numerusform>
+            <numerusform>%n T.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>idle, stops in %1</source>
+        <translation>untätig, stoppt in %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1 seit %2</translation>
+    </message>
+    <message>
+        <source>Instance: %1 (%2)</source>
+        <translation>Instanz: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Failed starts in a row: %1</source>
+        <translation>Fehlgeschlagene Starts in Folge: %1</translation>
+    </message>
+    <message>
+        <source>No automatic start before %1 (in %2)</source>
+        <translation>Kein automatischer Start vor %1 (in %2)</translation>
+    </message>
+    <message>
+        <source>Stops when idle at %1</source>
+        <translation>Stoppt bei Leerlauf um %1</translation>
+    </message>
+    <message>
+        <source>Started for: %1</source>
+        <translation>Gestartet für: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ym::LedgerModel</name>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>stoppt</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>start failed</source>
+        <translation>Start fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>verschwunden</translation>
+    </message>
+    <message>
+        <source>stop failed</source>
+        <translation>Stopp fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Open: the instance may still run</source>
+        <translation>Offen: Die Instanz läuft womöglich noch</translation>
+    </message>
+    <message>
+        <source>Stop requested %1</source>
+        <translation>Stopp angefordert %1</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>Treiber</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Angefordert</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Attached</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
     <name>ym::MainWindow</name>
     <message>
         <source>Yardmaster</source>
@@ -195,6 +556,10 @@ Konfiguration: %3</translation>
             <numerusform>%n Build läuft</numerusform>
             <numerusform>%n Builds laufen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Instances</source>
+        <translation>&amp;Instanzen</translation>
     </message>
 </context>
 <context>
@@ -407,6 +772,18 @@ Konfiguration: %3</translation>
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
     </message>
+    <message>
+        <source>Standard (the worker connects by itself)</source>
+        <translation>Standard (der Worker verbindet sich selbst)</translation>
+    </message>
+    <message>
+        <source>libvirt (started on demand, stopped when idle)</source>
+        <translation>libvirt (bei Bedarf gestartet, bei Leerlauf gestoppt)</translation>
+    </message>
+    <message>
+        <source>T&amp;ype:</source>
+        <translation>T&amp;yp:</translation>
+    </message>
 </context>
 <context>
     <name>ym::WorkerTableModel</name>
@@ -505,6 +882,10 @@ Konfiguration: %3</translation>
     <message>
         <source>Missing timeout</source>
         <translation>Ausbleibe-Zeitlimit</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>Lebenszyklus</translation>
     </message>
 </context>
 <context>

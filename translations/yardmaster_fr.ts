@@ -100,6 +100,367 @@
     </message>
 </context>
 <context>
+    <name>ym::InstancesPanel</name>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>Open instances only</source>
+        <translation>Instances ouvertes seulement</translation>
+    </message>
+    <message>
+        <source>Starting, running, stopping, or whose stop failed</source>
+        <translation>En démarrage, en cours, en arrêt, ou dont l’arrêt a échoué</translation>
+    </message>
+    <message>
+        <source>Not read yet.</source>
+        <translation>Pas encore lu.</translation>
+    </message>
+    <message>
+        <source>Could not read the ledger: %1</source>
+        <translation>Impossible de lire le registre des instances : %1</translation>
+    </message>
+    <message>
+        <source>No latent worker instances yet.</source>
+        <translation>Aucune instance de worker latent pour l’instant.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s), %1 open</source>
+        <translation>
+            <numerusform>%n instance, %1 ouverte(s)</numerusform>
+            <numerusform>%n instances, %1 ouverte(s)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentActions</name>
+    <message>
+        <source>S&amp;tart instance</source>
+        <translation>Démarrer l’&amp;instance</translation>
+    </message>
+    <message>
+        <source>St&amp;op instance…</source>
+        <translation>Arrê&amp;ter l’instance…</translation>
+    </message>
+    <message>
+        <source>Start the latent worker&apos;s instance now (it stops again when idle)</source>
+        <translation>Démarrer maintenant l’instance du worker latent (elle s’arrête à nouveau une fois inactive)</translation>
+    </message>
+    <message>
+        <source>Stop the latent worker&apos;s instance</source>
+        <translation>Arrêter l’instance du worker latent</translation>
+    </message>
+    <message>
+        <source>Stop instance</source>
+        <translation>Arrêter l’instance</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the instance of %1 now? %n running build(s) will be interrupted and run again later.</source>
+        <translation>
+            <numerusform>Arrêter maintenant l’instance de %1 ? %n build en cours sera interrompu et relancé plus tard.</numerusform>
+            <numerusform>Arrêter maintenant l’instance de %1 ? %n builds en cours seront interrompus et relancés plus tard.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentFields</name>
+    <message>
+        <source>e.g. qemu:///session</source>
+        <translation>p. ex. qemu:///session</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <source>Open the connection and list its domains</source>
+        <translation>Ouvrir la connexion et lister ses domaines</translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Connexion :</translation>
+    </message>
+    <message>
+        <source>the domain&apos;s disk, e.g. /var/lib/yardmaster/bot.qcow2</source>
+        <translation>le disque du domaine, p. ex. /var/lib/yardmaster/bot.qcow2</translation>
+    </message>
+    <message>
+        <source>&amp;Disk image:</source>
+        <translation>Image &amp;disque :</translation>
+    </message>
+    <message>
+        <source>optional: a fresh overlay of it for every start</source>
+        <translation>facultatif : une nouvelle surcouche de celle-ci à chaque démarrage</translation>
+    </message>
+    <message>
+        <source>&amp;Base image:</source>
+        <translation>Image de &amp;base :</translation>
+    </message>
+    <message>
+        <source>Defined in libvirt (named like the worker)</source>
+        <translation>Défini dans libvirt (du nom du worker)</translation>
+    </message>
+    <message>
+        <source>Transient, from an XML file</source>
+        <translation>Transitoire, depuis un fichier XML</translation>
+    </message>
+    <message>
+        <source>Transient, from XML written here</source>
+        <translation>Transitoire, depuis le XML écrit ici</translation>
+    </message>
+    <message>
+        <source>absolute path of the domain XML</source>
+        <translation>chemin absolu du XML du domaine</translation>
+    </message>
+    <message>
+        <source>&lt;domain type=&apos;kvm&apos;&gt;…&lt;/domain&gt;</source>
+        <translation>&lt;domain type=&apos;kvm&apos;&gt;…&lt;/domain&gt;</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Never stop automatically</source>
+        <translation>Ne jamais arrêter automatiquement</translation>
+    </message>
+    <message>
+        <source>Idle time after the last build before the instance is stopped; 0 stops it right after each build.</source>
+        <translation>Temps d’inactivité après le dernier build avant l’arrêt de l’instance ; 0 l’arrête juste après chaque build.</translation>
+    </message>
+    <message>
+        <source>A libvirt worker needs a connection URI (e.g. qemu:///session).</source>
+        <translation>Un worker libvirt a besoin d’une URI de connexion (p. ex. qemu:///session).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a libvirt URI (e.g. qemu:///session).</source>
+        <translation>« %1 » n’est pas une URI libvirt (p. ex. qemu:///session).</translation>
+    </message>
+    <message>
+        <source>A base image needs a disk image: the overlay of the base image is created there for every start.</source>
+        <translation>Une image de base a besoin d’une image disque : la surcouche de l’image de base y est créée à chaque démarrage.</translation>
+    </message>
+    <message>
+        <source>The base image and the disk image must be different files.</source>
+        <translation>L’image de base et l’image disque doivent être des fichiers différents.</translation>
+    </message>
+    <message>
+        <source>Give the path of the domain XML file.</source>
+        <translation>Indiquez le chemin du fichier XML du domaine.</translation>
+    </message>
+    <message>
+        <source>The XML file needs an absolute path: %1</source>
+        <translation>Le fichier XML doit avoir un chemin absolu : %1</translation>
+    </message>
+    <message>
+        <source>The XML file %1 does not exist.</source>
+        <translation>Le fichier XML %1 n’existe pas.</translation>
+    </message>
+    <message>
+        <source>Write the domain XML, or choose another kind of domain.</source>
+        <translation>Écrivez le XML du domaine, ou choisissez un autre type de domaine.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Connected.</source>
+        <translation>Connecté.</translation>
+    </message>
+    <message>
+        <source>Connection failed: %1</source>
+        <translation>Échec de la connexion : %1</translation>
+    </message>
+    <message>
+        <source>Dom&amp;ain:</source>
+        <translation>Doma&amp;ine :</translation>
+    </message>
+    <message>
+        <source>&amp;Stop when idle after:</source>
+        <translation>Arrêt après &amp;un temps d’inactivité de :</translation>
+    </message>
+</context>
+<context>
+    <name>ym::LatentText</name>
+    <message>
+        <source>stopped</source>
+        <translation>arrêté</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>démarrage</translation>
+    </message>
+    <message>
+        <source>waiting for attach</source>
+        <translation>attente de connexion</translation>
+    </message>
+    <message>
+        <source>attached</source>
+        <translation>connecté</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>arrêt en cours</translation>
+    </message>
+    <message>
+        <source>start failed</source>
+        <translation>échec du démarrage</translation>
+    </message>
+    <message>
+        <source>attach timed out</source>
+        <translation>délai de connexion dépassé</translation>
+    </message>
+    <message>
+        <source>stop failed</source>
+        <translation>échec de l’arrêt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n d</source>
+        <translation>
+            <numerusform>%n j</numerusform>
+            <numerusform>%n j</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>idle, stops in %1</source>
+        <translation>inactif, s’arrête dans %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 since %2</source>
+        <translation>%1 depuis %2</translation>
+    </message>
+    <message>
+        <source>Instance: %1 (%2)</source>
+        <translation>Instance : %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Dernière erreur : %1</translation>
+    </message>
+    <message>
+        <source>Failed starts in a row: %1</source>
+        <translation>Démarrages échoués d’affilée : %1</translation>
+    </message>
+    <message>
+        <source>No automatic start before %1 (in %2)</source>
+        <translation>Pas de démarrage automatique avant %1 (dans %2)</translation>
+    </message>
+    <message>
+        <source>Stops when idle at %1</source>
+        <translation>S’arrête, si inactif, à %1</translation>
+    </message>
+    <message>
+        <source>Started for: %1</source>
+        <translation>Démarré pour : %1</translation>
+    </message>
+</context>
+<context>
+    <name>ym::LedgerModel</name>
+    <message>
+        <source>starting</source>
+        <translation>démarrage</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>arrêt en cours</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>arrêtée</translation>
+    </message>
+    <message>
+        <source>start failed</source>
+        <translation>échec du démarrage</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>disparue</translation>
+    </message>
+    <message>
+        <source>stop failed</source>
+        <translation>échec de l’arrêt</translation>
+    </message>
+    <message>
+        <source>Open: the instance may still run</source>
+        <translation>Ouverte : l’instance tourne peut-être encore</translation>
+    </message>
+    <message>
+        <source>Stop requested %1</source>
+        <translation>Arrêt demandé %1</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <source>Driver</source>
+        <translation>Pilote</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instance</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Demandée</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Démarrée</translation>
+    </message>
+    <message>
+        <source>Attached</source>
+        <translation>Connectée</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêtée</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Raison</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Dernière erreur</translation>
+    </message>
+</context>
+<context>
     <name>ym::MainWindow</name>
     <message>
         <source>Yardmaster</source>
@@ -195,6 +556,10 @@ Configuration : %3</translation>
             <numerusform>%n build en cours</numerusform>
             <numerusform>%n builds en cours</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Instances</source>
+        <translation>&amp;Instances</translation>
     </message>
 </context>
 <context>
@@ -407,6 +772,18 @@ Configuration : %3</translation>
         <source>Not saved: %1</source>
         <translation>Non enregistré : %1</translation>
     </message>
+    <message>
+        <source>Standard (the worker connects by itself)</source>
+        <translation>Standard (le worker se connecte de lui-même)</translation>
+    </message>
+    <message>
+        <source>libvirt (started on demand, stopped when idle)</source>
+        <translation>libvirt (démarré à la demande, arrêté si inactif)</translation>
+    </message>
+    <message>
+        <source>T&amp;ype:</source>
+        <translation>T&amp;ype :</translation>
+    </message>
 </context>
 <context>
     <name>ym::WorkerTableModel</name>
@@ -505,6 +882,10 @@ Configuration : %3</translation>
     <message>
         <source>Missing timeout</source>
         <translation>Délai d’absence</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>Cycle de vie</translation>
     </message>
 </context>
 <context>

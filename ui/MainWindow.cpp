@@ -6,6 +6,9 @@
 #include "engine/Master.h"
 #include "events/EventLogModel.h"
 #include "events/EventLogView.h"
+#include "latent/InstancesPanel.h"
+#include "latent/LedgerReader.h"
+#include "workers/LatentActions.h"
 #include "workers/WorkerCommand.h"
 #include "workers/WorkerTableModel.h"
 #include "workers/WorkersView.h"
@@ -46,6 +49,10 @@ MainWindow::MainWindow(Master* master, QWidget* parent)
     m_tabs->addTab(m_eventView, tr("&Event log"));
     // Builders, builds and their logs (ui/builds).
     addPanel(new ui::BuildsPanel(master, m_tabs), tr("&Builds"));
+    // The latent instance ledger, read through Master::readLedger.
+    auto* instances = new InstancesPanel(masterLedgerReader(master), m_tabs);
+    addPanel(instances, tr("&Instances"));
+    connect(master, &Master::workersChanged, instances, &InstancesPanel::workersChanged);
 
     m_banner->setObjectName(QStringLiteral("banner"));
     m_banner->setWordWrap(true);
@@ -76,6 +83,9 @@ MainWindow::MainWindow(Master* master, QWidget* parent)
     QMenu* workers = menuBar()->addMenu(tr("W&orker"));
     workers->addActions(m_workersView->workerActions());
     workers->addAction(m_workersView->copyCommandWithPasswordAction());
+    workers->addSeparator();
+    workers->addAction(m_workersView->latentActions()->startAction());
+    workers->addAction(m_workersView->latentActions()->stopAction());
 
     m_listen->setObjectName(QStringLiteral("listenStatus"));
     m_connected->setObjectName(QStringLiteral("workersStatus"));

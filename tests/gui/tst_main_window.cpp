@@ -9,7 +9,10 @@
 #include "builds/BuildsPanel.h"
 #include "engine/Master.h"
 #include "events/EventLogModel.h"
+#include "latent/InstancesPanel.h"
 #include "support/MasterProcess.h"
+#include "workers/LatentActions.h"
+#include "workers/LatentFields.h"
 #include "workers/WorkerCommand.h"
 #include "workers/WorkerDialog.h"
 #include "workers/WorkerTableModel.h"
@@ -18,11 +21,16 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QInputDialog>
 #include <QJsonArray>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -83,6 +91,8 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void firstRunShowsWelcome();
     void addPanelAddsATab();
+    void latentWorkerRowAndActions();
+    void testConnectionThroughTheEngine();
     void realWorkerConnectsAndDisconnects();
     void pauseHoldsBuildsAndUnpauseRunsThem();
     void disconnectAndGracefulShutdown();
@@ -115,17 +125,113 @@ void TestMainWindow::addPanelAddsATab()
     ymtest::ConsoleConfig cfg;
     QVERIFY(cfg.write(QJsonObject{}));
     Window w(cfg.configPath());
-    // Built in: workers, builds (ui/builds), the event log.
-    QCOMPARE(w.window.tabs()->count(), 3);
+    // Built in: workers, builds (ui/builds), instances (ui/latent), the event log.
+    QCOMPARE(w.window.tabs()->count(), 4);
     QCOMPARE(w.window.tabs()->tabText(0), u"&Workers"_s);
     QCOMPARE(w.window.tabs()->tabText(1), u"&Builds"_s);
     QVERIFY(qobject_cast<ym::ui::BuildsPanel*>(w.window.tabs()->widget(1)) != nullptr);
+    QCOMPARE(w.window.tabs()->tabText(2), u"&Instances"_s);
+    QVERIFY(qobject_cast<ym::InstancesPanel*>(w.window.tabs()->widget(2)) != nullptr);
     auto* panel = new QWidget;
     const int index = w.window.addPanel(panel, u"More"_s);
     QCOMPARE(w.window.tabs()->widget(index), panel);
     QCOMPARE(w.window.tabs()->tabText(index), u"More"_s);
-    QCOMPARE(w.window.tabs()->count(), 4);
-    QCOMPARE(w.window.tabs()->tabText(3), u"&Event log"_s); // the log stays last
+    QCOMPARE(w.window.tabs()->count(), 5);
+    QCOMPARE(w.window.tabs()->tabText(4), u"&Event log"_s); // the log stays last
+}
+
+// A latent worker's row: the lifecycle cell repaints once a second (visible
+// rows only), the Start/Stop instance actions follow its phase, and the calls
+// the console makes by name exist on the engine's face.
+void TestMainWindow::latentWorkerRowAndActions()
+{
+    for (const char* slot : {"startLatentWorker(QString)", "stopLatentWorker(QString,bool)",
+                             "testLatentConnection(quint64,ym::WorkerConfig)"})
+        QVERIFY2(Master::staticMetaObject.indexOfMethod(
+                     QMetaObject::normalizedSignature(slot).constData()) >= 0,
+                 slot);
+    QVERIFY(Master::staticMetaObject.indexOfSignal(
+                QMetaObject::normalizedSignature("latentConnectionTested(quint64,QString,QString)")
+                    .constData()) >= 0);
+
+    ymtest::ConsoleConfig cfg;
+    QVERIFY(cfg.write(QJsonObject{}));
+    Window w(cfg.configPath());
+    QTRY_VERIFY_WITH_TIMEOUT(w.running(), EngineTimeoutMs);
+    WorkerState vm;
+    vm.name = u"vm"_s;
+    LatentState l;
+    l.phase = LatentState::Phase::WaitingForAttach;
+    l.phaseSince = QDateTime::currentDateTimeUtc().addSecs(-12);
+    vm.latent = l;
+    WorkerState plain;
+    plain.name = u"plain"_s;
+    w.model()->apply({plain});
+    QTRY_VERIFY(!w.view()->showsWelcome());
+    // No latent worker: no lifecycle column.
+    QVERIFY(w.view()->table()->isColumnHidden(WorkerTableModel::Lifecycle));
+    w.model()->apply({vm});
+    QVERIFY(!w.view()->table()->isColumnHidden(WorkerTableModel::Lifecycle));
+    QTRY_VERIFY(w.view()->table()->isVisible());
+    const QModelIndex cell =
+        w.model()->index(w.model()->rowOf(u"vm"_s), WorkerTableModel::Lifecycle);
+    QVERIFY2(cell.data().toString().startsWith(u"waiting for attach · "_s),
+             qPrintable(cell.data().toString()));
+    QCOMPARE(w.model()
+                 ->index(w.model()->rowOf(u"plain"_s), WorkerTableModel::Lifecycle)
+                 .data()
+                 .toString(),
+             QString());
+    // The tick repaints the latent row's lifecycle cell only.
+    QSignalSpy changes(w.model(), &QAbstractItemModel::dataChanged);
+    w.view()->tickLifecycle();
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes.first().at(0).value<QModelIndex>().row(), w.model()->rowOf(u"vm"_s));
+    QCOMPARE(changes.first().at(0).value<QModelIndex>().column(), int(WorkerTableModel::Lifecycle));
+    QTRY_VERIFY_WITH_TIMEOUT(changes.size() >= 3, 30000); // the view's own 1 s timer
+
+    // The actions follow the selection.
+    LatentActions* actions = w.view()->latentActions();
+    w.view()->selectWorker(u"plain"_s);
+    QVERIFY(!actions->startAction()->isVisible());
+    w.view()->selectWorker(u"vm"_s);
+    QVERIFY(actions->startAction()->isVisible());
+    QVERIFY(!actions->startAction()->isEnabled());
+    QVERIFY(actions->stopAction()->isEnabled());
+    vm.latent->phase = LatentState::Phase::Stopped;
+    w.model()->apply({vm});
+    QVERIFY(actions->startAction()->isEnabled());
+    QVERIFY(!actions->stopAction()->isEnabled());
+    // The queued call by name reaches the face (the engine refuses: no such worker).
+    QTest::failOnWarning(QRegularExpression(u"No such method"_s));
+    actions->startAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(w.view()->findChild<QMessageBox*>(u"workerError"_s) != nullptr,
+                             EngineTimeoutMs);
+}
+
+// The worker dialog's Test connection goes to the engine
+// (Master::testLatentConnection, called by name) and its answer comes back to
+// that dialog (libvirt's test driver: no daemon needed).
+void TestMainWindow::testConnectionThroughTheEngine()
+{
+    ymtest::ConsoleConfig cfg;
+    QVERIFY(cfg.write(QJsonObject{}));
+    Window w(cfg.configPath());
+    QTRY_VERIFY_WITH_TIMEOUT(w.running(), EngineTimeoutMs);
+    QTest::failOnWarning(QRegularExpression(u"No such method|unregistered"_s));
+    WorkerDialog* dialog = w.view()->openAddDialog();
+    QVERIFY(dialog);
+    dialog->findChild<QComboBox*>(u"workerType"_s)->setCurrentIndex(1);
+    dialog->findChild<QLineEdit*>(u"connection"_s)->setText(u"test:///default"_s);
+    auto* test = dialog->findChild<QPushButton*>(u"testConnection"_s);
+    QVERIFY(test && test->isEnabled());
+    test->click();
+    QVERIFY(dialog->latentFields()->isTesting());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->latentFields()->isTesting(), EngineTimeoutMs);
+    const QString answer = dialog->latentFields()->testResultText();
+    QVERIFY2(!answer.isEmpty() && !answer.startsWith(u"Connection failed"_s), qPrintable(answer));
+    QVERIFY(test->isEnabled());
+    dialog->reject();
 }
 
 void TestMainWindow::realWorkerConnectsAndDisconnects()

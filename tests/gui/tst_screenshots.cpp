@@ -12,9 +12,12 @@
 #include "workers/WorkersView.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QJsonArray>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSet>
 #include <QTabWidget>
 #include <QTest>
@@ -142,6 +145,20 @@ void TestScreenshots::mainWindowAndWorkerDialog()
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     QVERIFY(looksDrawn(save(dialog, u"worker-dialog"_s), QSize(300, 300)));
+    dialog->reject();
+
+    // Adding a libvirt worker.
+    dialog = window.workersView()->openAddDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->findChild<QLineEdit*>(u"name"_s)->setText(u"vm-debian"_s);
+    dialog->findChild<QPushButton*>(u"generate"_s)->click();
+    dialog->findChild<QComboBox*>(u"workerType"_s)->setCurrentIndex(1);
+    dialog->findChild<QLineEdit*>(u"connection"_s)->setText(u"qemu:///session"_s);
+    dialog->findChild<QLineEdit*>(u"hdImage"_s)->setText(u"/var/lib/yardmaster/vm-debian.qcow2"_s);
+    dialog->findChild<QLineEdit*>(u"baseImage"_s)
+        ->setText(u"/var/lib/yardmaster/debian-12.qcow2"_s);
+    QVERIFY(looksDrawn(save(dialog, u"worker-dialog-libvirt"_s), QSize(300, 400)));
     dialog->reject();
 }
 

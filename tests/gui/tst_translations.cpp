@@ -140,7 +140,8 @@ void TestTranslations::german()
     QCOMPARE(texts.addWorker, u"Worker &hinzufügen…"_s);
     QCOMPARE(texts.reload, u"Konfiguration &neu laden"_s);
     QCOMPARE(texts.menus, QStringList({u"&Master"_s, u"W&orker"_s}));
-    QCOMPARE(texts.tabs, QStringList({u"&Worker"_s, u"&Builds"_s, u"&Ereignisprotokoll"_s}));
+    QCOMPARE(texts.tabs,
+             QStringList({u"&Worker"_s, u"&Builds"_s, u"&Instanzen"_s, u"&Ereignisprotokoll"_s}));
 }
 
 void TestTranslations::french()
@@ -150,7 +151,8 @@ void TestTranslations::french()
     QCOMPARE(texts.addWorker, u"&Ajouter un worker…"_s);
     QCOMPARE(texts.reload, u"&Recharger la configuration"_s);
     QCOMPARE(texts.menus, QStringList({u"&Maître"_s, u"W&orker"_s}));
-    QCOMPARE(texts.tabs, QStringList({u"&Workers"_s, u"&Builds"_s, u"&Journal des événements"_s}));
+    QCOMPARE(texts.tabs, QStringList({u"&Workers"_s, u"&Builds"_s, u"&Instances"_s,
+                                      u"&Journal des événements"_s}));
     // A second call replaces the translator: back to English.
     QCOMPARE(installConsoleTranslations(u"en"_s), u"en"_s);
     QCOMPARE(windowTexts().addWorker, u"&Add worker…"_s);

@@ -2,8 +2,10 @@
 
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
+#include "workers/LatentFields.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -23,6 +25,8 @@ namespace ym {
 
 namespace {
 constexpr int PasswordLength = 24;
+// Connection tests of every dialog share the engine's answer signal.
+quint64 g_nextTestTicket = 1;
 
 QLabel* errorLabel(QWidget* parent)
 {
@@ -108,6 +112,12 @@ void WorkerDialog::build()
     nameBox->addWidget(m_name);
     nameBox->addWidget(m_nameError);
     form->addRow(buddyLabel(tr("&Name:"), m_name, this), nameBox);
+
+    m_type = new QComboBox(this);
+    m_type->setObjectName(QStringLiteral("workerType"));
+    m_type->addItem(tr("Standard (the worker connects by itself)"));
+    m_type->addItem(tr("libvirt (started on demand, stopped when idle)"));
+    form->addRow(buddyLabel(tr("T&ype:"), m_type, this), m_type);
 
     m_password = new QLineEdit(this);
     m_password->setObjectName(QStringLiteral("password"));
@@ -225,6 +235,11 @@ void WorkerDialog::build()
     form->addRow(buddyLabel(tr("M&issing timeout:"), m_missingTimeout, this), m_missingTimeout);
     form->addRow(QString(), m_missingError);
 
+    m_latent = new LatentFields(this);
+    m_latent->hide();
+    connect(m_latent, &LatentFields::changed, this, [this] { revalidate(); });
+    connect(m_latent, &LatentFields::testRequested, this, &WorkerDialog::requestTest);
+
     m_saveError = errorLabel(this);
     m_saveError->setObjectName(QStringLiteral("saveError"));
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -233,6 +248,7 @@ void WorkerDialog::build()
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_latent);
     layout->addWidget(m_saveError);
     layout->addWidget(m_buttons);
 
@@ -242,6 +258,7 @@ void WorkerDialog::build()
         connect(s, &QSpinBox::valueChanged, this, [this] { revalidate(); });
     for (QCheckBox* c : {m_unlimited, m_keepaliveDisabled})
         connect(c, &QCheckBox::toggled, this, [this] { revalidate(); });
+    connect(m_type, &QComboBox::currentIndexChanged, this, &WorkerDialog::typeChanged);
     resize(560, sizeHint().height());
 }
 
@@ -287,6 +304,43 @@ void WorkerDialog::load(const WorkerEdit& initial)
     m_keepalive->setDisabled(!c.keepaliveInterval);
     m_notify->setText(c.notifyOnMissing.join(QStringLiteral(", ")));
     m_missingTimeout->setValue(c.missingTimeout);
+    if (c.latent.isLatent())
+        m_latent->load(c.latent);
+    const QSignalBlocker quiet(m_type);
+    m_type->setCurrentIndex(c.latent.isLatent() ? 1 : 0);
+    m_latent->setVisible(c.latent.isLatent());
+}
+
+void WorkerDialog::typeChanged()
+{
+    const bool latent = m_type->currentIndex() == 1;
+    m_latent->setVisible(latent);
+    // The default missing_timeout follows the type unless the user changed it.
+    const int from =
+        latent ? WorkerConfig::DefaultMissingTimeout : LatentConfig::DefaultMissingTimeout;
+    if (m_missingTimeout->value() == from)
+        m_missingTimeout->setValue(latent ? LatentConfig::DefaultMissingTimeout
+                                          : WorkerConfig::DefaultMissingTimeout);
+    if (isVisible())
+        adjustSize();
+    revalidate();
+}
+
+void WorkerDialog::requestTest()
+{
+    if (m_latent->isTesting() || m_type->currentIndex() != 1)
+        return;
+    m_testTicket = g_nextTestTicket++;
+    m_latent->setTesting(true);
+    Q_EMIT testConnectionRequested(m_testTicket, edit().config);
+}
+
+void WorkerDialog::connectionTested(quint64 ticket, const QString& summary, const QString& error)
+{
+    if (ticket == 0 || ticket != m_testTicket)
+        return; // an older test, or another dialog's
+    m_testTicket = 0;
+    m_latent->showTestResult(summary, error);
 }
 
 QJsonObject WorkerDialog::properties(QString* error) const
@@ -329,6 +383,7 @@ WorkerEdit WorkerDialog::edit() const
     for (const QString& a : m_notify->text().split(separators, Qt::SkipEmptyParts))
         c.notifyOnMissing << a;
     c.missingTimeout = m_missingTimeout->value();
+    c.latent = m_type->currentIndex() == 1 ? m_latent->config() : LatentConfig{};
     return e;
 }
 
@@ -347,6 +402,11 @@ QMap<QString, QString> WorkerDialog::problems() const
     properties(&propertyError);
     if (!propertyError.isEmpty())
         out.insert(QStringLiteral("properties"), propertyError);
+    if (e.config.latent.isLatent()) {
+        const QMap<QString, QString> latent = m_latent->problems();
+        for (auto it = latent.begin(); it != latent.end(); ++it)
+            out.insert(it.key(), it.value());
+    }
 
     // The loader's own rules, on a config holding just this worker.
     MasterConfig probe = defaultConfig();
@@ -377,6 +437,26 @@ void WorkerDialog::revalidate()
         if (p.contains(key))
             other << p.value(key);
     showError(m_missingError, other.join(u'\n'));
+    // The libvirt fields' own problems, and the loader's about the latent
+    // config (any field not shown above) at the end of the latent part.
+    static const QStringList shown = {QStringLiteral("name"),
+                                      QStringLiteral("password"),
+                                      QStringLiteral("properties"),
+                                      QStringLiteral("notify_on_missing"),
+                                      QStringLiteral("max_builds"),
+                                      QStringLiteral("keepalive_interval"),
+                                      QStringLiteral("missing_timeout"),
+                                      QStringLiteral("connection"),
+                                      QStringLiteral("hd_image"),
+                                      QStringLiteral("base_image"),
+                                      QStringLiteral("xml")};
+    QStringList rest;
+    for (auto it = p.begin(); it != p.end(); ++it)
+        if (!shown.contains(it.key()))
+            rest << it.value();
+    m_latent->showProblems(p, rest.join(u'\n'));
+    if (!rest.isEmpty() && m_type->currentIndex() == 0)
+        showError(m_missingError, (other + rest).join(u'\n'));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty() && !m_saving);
 }
 

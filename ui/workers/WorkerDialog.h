@@ -6,6 +6,7 @@
 #include <QStringList>
 
 class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -14,6 +15,8 @@ class QSpinBox;
 class QTableWidget;
 
 namespace ym {
+
+class LatentFields;
 
 // Add or edit one worker. Takes and returns a plain WorkerEdit; validates
 // inline (with the config loader's own rules); never talks to the engine.
@@ -33,9 +36,13 @@ public:
     // The form as it stands (ticket 0).
     WorkerEdit edit() const;
     // The problems of the form by field ("name", "password", "properties",
-    // "max_builds", "keepalive_interval", "notify_on_missing", "missing_timeout").
+    // "max_builds", "keepalive_interval", "notify_on_missing", "missing_timeout";
+    // libvirt workers also "connection", "hd_image", "base_image", "xml").
     QMap<QString, QString> problems() const;
     bool isSaving() const { return m_saving; }
+    LatentFields* latentFields() const { return m_latent; }
+    // The ticket of the connection test in flight (0: none).
+    quint64 testTicket() const { return m_testTicket; }
 
     static QByteArray generatePassword();
 
@@ -43,21 +50,32 @@ public Q_SLOTS:
     // The caller's answer to submitted(): empty error closes the dialog.
     void saveFinished(const QString& error);
     void accept() override;
+    // The caller's answer to testConnectionRequested(); other tickets than
+    // the last one asked for are ignored.
+    void connectionTested(quint64 ticket, const QString& summary, const QString& error);
 
 Q_SIGNALS:
     void submitted(const ym::WorkerEdit& edit);
+    // "Test connection": the caller asks the engine (Master::testLatentConnection)
+    // and answers with connectionTested(ticket, ...).
+    void testConnectionRequested(quint64 ticket, const ym::WorkerConfig& config);
 
 private:
     void build();
     void load(const WorkerEdit& initial);
     void revalidate();
+    void typeChanged();
+    void requestTest();
     QJsonObject properties(QString* error) const;
 
     WorkerEdit m_initial;
     QStringList m_taken;
     bool m_saving = false;
+    quint64 m_testTicket = 0;
 
     QLineEdit* m_name = nullptr;
+    QComboBox* m_type = nullptr;
+    LatentFields* m_latent = nullptr;
     QLabel* m_nameError = nullptr;
     QLineEdit* m_password = nullptr;
     QLabel* m_passwordHint = nullptr;

@@ -2,6 +2,7 @@
 
 #include "RelativeTime.h"
 #include "UiResources.h"
+#include "latent/LatentText.h"
 
 #include <QBrush>
 #include <QColor>
@@ -101,10 +102,10 @@ QVariant WorkerTableModel::display(const WorkerState& w, int column) const
         return w.name;
     case State:
         return stateText(w);
-    case Since: {
-        const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
-        return relativeTime(sinceTime(w), now);
-    }
+    case Lifecycle:
+        return latent::lifecycleText(w, now());
+    case Since:
+        return relativeTime(sinceTime(w), now());
     case Builds:
         return w.maxBuilds ? tr("%1 / %2").arg(w.runningBuilds).arg(*w.maxBuilds)
                            : tr("%1 / unlimited").arg(w.runningBuilds);
@@ -131,6 +132,12 @@ QVariant WorkerTableModel::sortValue(const WorkerState& w, int column) const
     switch (Column(column)) {
     case State:
         return w.paused ? 3 : int(w.phase);
+    case Lifecycle: // standard workers first, then by phase, the longest in it first
+        return w.latent
+                   ? (qint64(w.latent->phase) + 1) * (qint64(1) << 44) +
+                         (w.latent->phaseSince.isValid() ? w.latent->phaseSince.toMSecsSinceEpoch()
+                                                         : qint64(0))
+                   : qint64(0);
     case Since: {
         const QDateTime t = sinceTime(w);
         return t.isValid() ? t.toMSecsSinceEpoch() : qint64(0);
@@ -164,6 +171,8 @@ QVariant WorkerTableModel::toolTip(const WorkerState& w, int column) const
             text += u'\n' + tr("Peer: %1").arg(w.peer);
         return text;
     }
+    case Lifecycle:
+        return latent::lifecycleToolTip(w, now());
     default:
         return {};
     }
@@ -195,6 +204,8 @@ QVariant WorkerTableModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == State)
             return QBrush(stateColor(w));
+        if (index.column() == Lifecycle && w.latent)
+            return QBrush(latent::lifecycleColor(w.latent->phase));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == Builds || index.column() == Keepalive ||
@@ -215,6 +226,8 @@ QVariant WorkerTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Name");
     case State:
         return tr("State");
+    case Lifecycle:
+        return tr("Lifecycle");
     case Since:
         return tr("Connected / last seen");
     case Builds:
@@ -258,18 +271,7 @@ void WorkerTableModel::apply(const QList<WorkerState>& changed)
     // One dataChanged per run of adjacent rows; when a batch touches rows all
     // over the table, one signal for the span (views and proxies handle one
     // signal far faster than thousands).
-    std::sort(updated.begin(), updated.end());
-    QList<std::pair<int, int>> runs;
-    for (int row : std::as_const(updated)) {
-        if (!runs.isEmpty() && row <= runs.last().second + 1)
-            runs.last().second = qMax(runs.last().second, row);
-        else
-            runs.append({row, row});
-    }
-    if (runs.size() > MaxRangesPerBatch)
-        runs = {{runs.first().first, runs.last().second}};
-    for (const auto& [first, last] : std::as_const(runs))
-        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    emitRuns(std::move(updated), 0, ColumnCount - 1, {});
     if (!added.isEmpty()) {
         const int first = int(m_workers.size());
         beginInsertRows({}, first, first + int(added.size()) - 1);
@@ -315,6 +317,40 @@ int WorkerTableModel::runningBuilds() const
     for (const WorkerState& w : m_workers)
         n += w.runningBuilds;
     return n;
+}
+
+int WorkerTableModel::latentCount() const
+{
+    return int(std::count_if(m_workers.cbegin(), m_workers.cend(),
+                             [](const WorkerState& w) { return w.latent.has_value(); }));
+}
+
+void WorkerTableModel::emitRuns(QList<int> rows, int firstColumn, int lastColumn,
+                                const QList<int>& roles)
+{
+    std::sort(rows.begin(), rows.end());
+    QList<std::pair<int, int>> runs;
+    for (int row : std::as_const(rows)) {
+        if (!runs.isEmpty() && row <= runs.last().second + 1)
+            runs.last().second = qMax(runs.last().second, row);
+        else
+            runs.append({row, row});
+    }
+    if (runs.size() > MaxRangesPerBatch)
+        runs = {{runs.first().first, runs.last().second}};
+    for (const auto& [first, last] : std::as_const(runs))
+        Q_EMIT dataChanged(index(first, firstColumn), index(last, lastColumn), roles);
+}
+
+QDateTime WorkerTableModel::now() const
+{
+    return m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+}
+
+void WorkerTableModel::refreshLifecycle(QList<int> rows)
+{
+    rows.removeIf([this](int row) { return row < 0 || row >= m_workers.size(); });
+    emitRuns(std::move(rows), Lifecycle, Lifecycle, {Qt::DisplayRole, Qt::ToolTipRole});
 }
 
 void WorkerTableModel::refreshTimes()

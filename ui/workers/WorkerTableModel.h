@@ -23,7 +23,8 @@ public:
     {
         Name,
         State,
-        Since, // connected since, or last seen
+        Lifecycle, // latent workers: phase and time in it (empty for standard workers)
+        Since,     // connected since, or last seen
         Builds,
         Host,
         Admin,
@@ -59,9 +60,13 @@ public:
     const WorkerState& workerAt(int row) const { return m_workers.at(row); }
     int connectedCount() const;
     int runningBuilds() const;
+    int latentCount() const; // rows of latent workers
     // The clock for relative times; refreshTimes() re-reads it and repaints them.
     void setNow(const QDateTime& now) { m_now = now; }
     void refreshTimes();
+    // Repaints the lifecycle cells of these rows (the visible ones whose text
+    // changes with time: see latent::lifecycleTicks), in runs of adjacent rows.
+    void refreshLifecycle(QList<int> rows);
 
     static QString stateText(const WorkerState& w);
 
@@ -70,6 +75,8 @@ Q_SIGNALS:
     void countsChanged();
 
 private:
+    void emitRuns(QList<int> rows, int firstColumn, int lastColumn, const QList<int>& roles);
+    QDateTime now() const;
     QVariant display(const WorkerState& w, int column) const;
     QVariant sortValue(const WorkerState& w, int column) const;
     QVariant toolTip(const WorkerState& w, int column) const;

@@ -2,6 +2,8 @@
 
 #include "UiResources.h"
 #include "engine/Master.h"
+#include "latent/LatentText.h"
+#include "workers/LatentActions.h"
 #include "workers/WorkerCommand.h"
 #include "workers/WorkerDialog.h"
 #include "workers/WorkerTableModel.h"
@@ -19,11 +21,14 @@
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ym {
 
 namespace {
+constexpr int LifecycleTickMs = 1000;
+
 // Runs `f` on the engine's thread (a queued call of its face).
 template <typename F> void post(Master* master, F f)
 {
@@ -85,11 +90,11 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
     const std::pair<int, int> widths[] = {
-        {WorkerTableModel::Name, 140},    {WorkerTableModel::State, 160},
-        {WorkerTableModel::Since, 150},   {WorkerTableModel::Builds, 100},
-        {WorkerTableModel::Host, 110},    {WorkerTableModel::Admin, 110},
-        {WorkerTableModel::Version, 70},  {WorkerTableModel::Os, 180},
-        {WorkerTableModel::Keepalive, 80}};
+        {WorkerTableModel::Name, 140},      {WorkerTableModel::State, 160},
+        {WorkerTableModel::Lifecycle, 190}, {WorkerTableModel::Since, 150},
+        {WorkerTableModel::Builds, 100},    {WorkerTableModel::Host, 110},
+        {WorkerTableModel::Admin, 110},     {WorkerTableModel::Version, 70},
+        {WorkerTableModel::Os, 180},        {WorkerTableModel::Keepalive, 80}};
     for (const auto& [column, width] : widths)
         m_table->setColumnWidth(column, width);
     connect(m_table, &QTableView::customContextMenuRequested, this, &WorkersView::showContextMenu);
@@ -110,7 +115,10 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
     connect(model, &WorkerTableModel::countsChanged, this, [this] {
         updatePage();
         updateActions();
+        // The lifecycle column only while there are latent workers.
+        m_table->setColumnHidden(WorkerTableModel::Lifecycle, m_model->latentCount() == 0);
     });
+    m_table->setColumnHidden(WorkerTableModel::Lifecycle, m_model->latentCount() == 0);
     connect(model, &QAbstractItemModel::dataChanged, this, &WorkersView::updateActions);
 
     // Answers from the engine (queued: it lives on its own thread).
@@ -149,8 +157,31 @@ WorkersView::WorkersView(Master* master, WorkerTableModel* model, QWidget* paren
                     createWorkerCommand(name, masterHostForWorkers(m_info), m_info.port, password));
                 Q_EMIT message(tr("Command for %1 (with its password) copied").arg(name));
             });
+    // Latent workers: the time in their phase ticks without engine traffic.
+    m_tick = new QTimer(this);
+    m_tick->setInterval(LifecycleTickMs);
+    connect(m_tick, &QTimer::timeout, this, &WorkersView::tickLifecycle);
+    m_tick->start();
     updatePage();
     updateActions();
+}
+
+void WorkersView::tickLifecycle()
+{
+    if (!m_table->isVisible() || m_proxy->rowCount() == 0)
+        return;
+    const int top = qMax(0, m_table->rowAt(0));
+    int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (bottom < 0)
+        bottom = m_proxy->rowCount() - 1;
+    QList<int> rows;
+    for (int r = top; r <= bottom; ++r) {
+        const int source = m_proxy->mapToSource(m_proxy->index(r, 0)).row();
+        if (source >= 0 && latent::lifecycleTicks(m_model->workerAt(source)))
+            rows << source;
+    }
+    if (!rows.isEmpty())
+        m_model->refreshLifecycle(rows);
 }
 
 void WorkersView::buildActions()
@@ -181,6 +212,8 @@ void WorkersView::buildActions()
                                  "password)"));
     m_copyWithPassword = make(QStringLiteral("copy"), tr("Copy worker command with &password"),
                               QStringLiteral("copyWorkerCommandWithPassword"));
+    // Calls Master::startLatentWorker / stopLatentWorker by name (queued).
+    m_latent = new LatentActions(m_master, this);
 
     connect(m_add, &QAction::triggered, this, [this] { openAddDialog(); });
     connect(m_edit, &QAction::triggered, this, [this] {
@@ -248,6 +281,7 @@ void WorkersView::updateActions()
     m_disconnect->setEnabled(connected);
     m_copyCommand->setEnabled(any && m_info.port != 0);
     m_copyWithPassword->setEnabled(any && m_info.port != 0);
+    m_latent->setWorker(any ? &m_model->workerAt(row) : nullptr);
 }
 
 bool WorkersView::showsWelcome() const
@@ -313,6 +347,14 @@ WorkerDialog* WorkersView::openDialog(const WorkerEdit& initial)
         m_saving.insert(edit.ticket, dialog);
         post(m_master, [edit](Master& m) { m.saveWorker(edit); });
     });
+    // Test connection: Master::testLatentConnection(quint64, ym::WorkerConfig),
+    // called by name (queued); answered by Master::latentConnectionTested.
+    connect(dialog, &WorkerDialog::testConnectionRequested, this,
+            [this](quint64 ticket, const WorkerConfig& config) {
+                QMetaObject::invokeMethod(m_master, "testLatentConnection", Qt::QueuedConnection,
+                                          Q_ARG(quint64, ticket), Q_ARG(ym::WorkerConfig, config));
+            });
+    connect(m_master, &Master::latentConnectionTested, dialog, &WorkerDialog::connectionTested);
     dialog->open();
     return dialog;
 }
@@ -427,6 +469,12 @@ void WorkersView::showContextMenu(const QPoint& pos)
         menu->addSeparator();
         menu->addAction(m_copyCommand);
         menu->addAction(m_copyWithPassword);
+        const int row = m_model->rowOf(index.data(WorkerTableModel::NameRole).toString());
+        if (row >= 0 && m_model->workerAt(row).latent) {
+            menu->addSeparator();
+            menu->addAction(m_latent->startAction());
+            menu->addAction(m_latent->stopAction());
+        }
     }
     menu->popup(m_table->viewport()->mapToGlobal(pos));
 }

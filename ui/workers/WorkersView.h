@@ -13,9 +13,11 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
+class QTimer;
 
 namespace ym {
 
+class LatentActions;
 class Master;
 class WorkerDialog;
 class WorkerTableModel;
@@ -41,6 +43,10 @@ public:
     QAction* disconnectAction() const { return m_disconnect; }
     QAction* copyCommandAction() const { return m_copyCommand; }
     QAction* copyCommandWithPasswordAction() const { return m_copyWithPassword; }
+    // Start / stop a latent worker's instance (shown for latent workers only).
+    LatentActions* latentActions() const { return m_latent; }
+    // Repaints the lifecycle time of the visible latent rows (every second).
+    void tickLifecycle();
 
     QTableView* table() const { return m_table; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
@@ -100,6 +106,8 @@ private:
     QAction* m_disconnect = nullptr;
     QAction* m_copyCommand = nullptr;
     QAction* m_copyWithPassword = nullptr;
+    LatentActions* m_latent = nullptr;
+    QTimer* m_tick = nullptr;
 };
 
 } // namespace ym
