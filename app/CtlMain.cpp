@@ -6,6 +6,7 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
 #include "control/ControlClient.h"
+#include "control/LatentText.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -91,6 +92,21 @@ const QList<CommandInfo>& commands()
          u"settings (relay host, port, TLS, login). Prints the SMTP server's answer; when the\n"
          u"message is not sent, prints the error (exit code 1)."_s,
          120000, u"ADDRESS"_s, 1, 1},
+        {u"start-latent"_s, u"start a latent worker's instance now"_s,
+         u"Starts the instance (virtual machine) of latent worker NAME now, without waiting\n"
+         u"for a build and ignoring the back-off after failed starts. It stops again after\n"
+         u"build_wait_timeout idle. An unknown or standard worker, or one whose instance is\n"
+         u"not stopped, is an error (exit code 1)."_s,
+         15000, u"NAME"_s, 1, 1},
+        {u"stop-latent"_s, u"stop a latent worker's instance now"_s,
+         u"Stops the instance of latent worker NAME. Refused while builds run on it, unless\n"
+         u"--force: its running builds then end `retry` and run again later."_s,
+         15000, u"NAME [--force]"_s, 1, 1},
+        {u"ledger"_s, u"the latent instance ledger"_s,
+         u"Prints the newest rows of the latent instance ledger (oldest first): every\n"
+         u"instance the master started, with its state and times and the last error.\n"
+         u"--worker NAME shows one worker's only; --limit N (default 100) how many."_s,
+         15000, u"[--worker NAME] [--limit N]"_s, 0, 0},
     };
     return list;
 }
@@ -200,6 +216,15 @@ QString printStatus(const QJsonObject& answer)
         out += u'\n' + table({u"NAME"_s, u"STATE"_s, u"PEER"_s, u"SINCE"_s, u"VERSION"_s, u"HOST"_s,
                               u"ADMIN"_s},
                              rows);
+    QString latent; // the lifecycle phase of each latent worker
+    for (const QJsonValue& value : workers) {
+        const QString line =
+            latenttext::statusLine(value.toObject(), QDateTime::currentDateTimeUtc());
+        if (!line.isEmpty())
+            latent += line + u'\n';
+    }
+    if (!latent.isEmpty())
+        out += u"\nLatent workers:\n"_s + latent;
     return out;
 }
 
@@ -432,6 +457,12 @@ int runCtl(int argc, char** argv)
     const QCommandLineOption storeOption(
         u"store"_s, u"secret: the store to use (keychain or directory)."_s, u"STORE"_s);
     parser.addOption(storeOption);
+    const QCommandLineOption forceOption(u"force"_s, u"stop-latent: stop even while builds run."_s);
+    const QCommandLineOption workerOption(u"worker"_s, u"ledger: one worker only."_s, u"NAME"_s);
+    const QCommandLineOption limitOption(u"limit"_s, u"ledger: at most N rows."_s, u"N"_s);
+    parser.addOption(forceOption);
+    parser.addOption(workerOption);
+    parser.addOption(limitOption);
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
 
@@ -455,7 +486,7 @@ int runCtl(int argc, char** argv)
             QString body = u"Talks to a running master over its control socket (owner-only).\n\n"
                            u"Commands:\n"_s;
             for (const CommandInfo& info : commands())
-                body += u"  %1  %2\n"_s.arg(info.name.leftJustified(8), info.summary);
+                body += u"  %1  %2\n"_s.arg(info.name.leftJustified(12), info.summary);
             body += u"\nRun `yardmaster ctl COMMAND --help` for one command.\n"
                     u"Exit codes: 0 ok, 1 the master refused or failed, 2 usage or config "
                     u"error, 3 cannot reach the master.\n"_s;
@@ -502,7 +533,9 @@ int runCtl(int argc, char** argv)
     };
     if (misplaced(reasonOption, {u"force"_s, u"stop"_s, u"cancel"_s}) ||
         misplaced(propertyOption, {u"force"_s}) || misplaced(builderOption, {u"builds"_s}) ||
-        misplaced(followOption, {u"log"_s}) || misplaced(storeOption, {u"secret"_s}))
+        misplaced(followOption, {u"log"_s}) || misplaced(storeOption, {u"secret"_s}) ||
+        misplaced(forceOption, {u"stop-latent"_s}) || misplaced(workerOption, {u"ledger"_s}) ||
+        misplaced(limitOption, {u"ledger"_s}))
         return ExitUsage;
     if (parser.isSet(followOption) && parser.isSet(jsonOption)) {
         printErr(u"yardmaster ctl log: give either --follow or --json, not both\n"_s);
@@ -559,6 +592,23 @@ int runCtl(int argc, char** argv)
         request.insert(u"address"_s, args.at(0));
     } else if (command->name == u"builds"_s && parser.isSet(builderOption)) {
         request.insert(u"builder"_s, parser.value(builderOption));
+    } else if (command->name == u"start-latent"_s || command->name == u"stop-latent"_s) {
+        request.insert(u"worker"_s, args.at(0));
+        if (parser.isSet(forceOption))
+            request.insert(u"force"_s, true);
+    } else if (command->name == u"ledger"_s) {
+        if (parser.isSet(workerOption))
+            request.insert(u"worker"_s, parser.value(workerOption));
+        if (parser.isSet(limitOption)) {
+            bool ok = false;
+            const int limit = parser.value(limitOption).toInt(&ok);
+            if (!ok || limit < 1 || limit > 1'000'000) {
+                printErr(u"yardmaster ctl ledger: --limit '%1' is not a number from 1 to "
+                         u"1000000\n"_s.arg(parser.value(limitOption)));
+                return ExitUsage;
+            }
+            request.insert(u"limit"_s, limit);
+        }
     }
     if (parser.isSet(configOption) && parser.isSet(socketOption)) {
         printErr(u"yardmaster ctl: give either --config or --socket, not both\n"_s);
@@ -609,6 +659,12 @@ int runCtl(int argc, char** argv)
         printOut(u"cancelled build request %1\n"_s.arg(text(answer.value(u"request"_s))));
     } else if (command->name == u"builds"_s) {
         printOut(printBuilds(answer));
+    } else if (command->name == u"start-latent"_s) {
+        printOut(u"starting %1\n"_s.arg(answer.value(u"worker"_s).toString()));
+    } else if (command->name == u"stop-latent"_s) {
+        printOut(u"stopping %1\n"_s.arg(answer.value(u"worker"_s).toString()));
+    } else if (command->name == u"ledger"_s) {
+        printOut(latenttext::ledgerTable(answer.value(u"instances"_s).toArray()));
     } else if (command->name == u"test-mail"_s) {
         printOut(u"test message to %1 accepted by the SMTP server: %2\n"_s.arg(
             answer.value(u"address"_s).toString(), answer.value(u"answer"_s).toString()));

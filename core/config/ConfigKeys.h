@@ -41,6 +41,15 @@ inline constexpr K MaxBuilds{"max_builds"};
 inline constexpr K KeepaliveInterval{"keepalive_interval"};
 inline constexpr K NotifyOnMissing{"notify_on_missing"};
 inline constexpr K MissingTimeout{"missing_timeout"};
+// latent workers (also Type)
+inline constexpr K BuildWaitTimeout{"build_wait_timeout"};
+inline constexpr K Libvirt{"libvirt"};
+// "workers[i].libvirt"
+inline constexpr K Connection{"connection"};
+inline constexpr K HdImage{"hd_image"};
+inline constexpr K BaseImage{"base_image"};
+inline constexpr K Xml{"xml"};
+inline constexpr K XmlFile{"xml_file"};
 
 // "workers[i].password" as an object
 inline constexpr K Secret{"secret"};
@@ -92,7 +101,9 @@ inline constexpr K MasterKeys[] = {Title,    Protocols,     PingInterval, PingTi
 inline constexpr K ProtocolKeys[] = {Msgpack};
 inline constexpr K MsgpackKeys[] = {Enabled, Port, Bind};
 inline constexpr K WorkerKeys[] = {
-    Name, Password, Properties, MaxBuilds, KeepaliveInterval, NotifyOnMissing, MissingTimeout};
+    Name,           Password, Properties,       MaxBuilds, KeepaliveInterval, NotifyOnMissing,
+    MissingTimeout, Type,     BuildWaitTimeout, Libvirt};
+inline constexpr K LibvirtKeys[] = {Connection, HdImage, BaseImage, Xml, XmlFile};
 inline constexpr K PasswordKeys[] = {Secret, Env};
 inline constexpr K BuilderKeys[] = {Name, Workernames, Builddir, Properties, Steps};
 inline constexpr K ShellStepKeys[] = {

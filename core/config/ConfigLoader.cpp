@@ -3,6 +3,7 @@
 #include "config/BuilderLoader.h"
 #include "config/ConfigKeys.h"
 #include "config/ConfigValidation.h"
+#include "config/LatentLoader.h"
 #include "config/MailLoader.h"
 #include "mail/MailAddress.h"
 #include "secrets/SecretStore.h"
@@ -40,8 +41,11 @@ bool isEmailAddress(const QString& s)
 class Validator : public Checker
 {
 public:
+    const MasterConfig* m_config = nullptr; // for resolvePath (latent workers' paths)
+
     void parseRoot(const QJsonObject& root, MasterConfig& config)
     {
+        m_config = &config;
         checkKeys(root, {}, keys::TopKeys);
         if (root.contains(keys::Master))
             parseMaster(root.value(keys::Master), QString(keys::Master), config.master);
@@ -275,6 +279,7 @@ public:
                                        child(path, keys::MissingTimeout), false))
                 w.missingTimeout = *s;
         }
+        parseLatent(*this, obj, path, *m_config, w);
         return true;
     }
 

@@ -209,17 +209,38 @@ QByteArray builder(const BuilderConfig& b, int level)
         .render(level);
 }
 
+// A latent worker's keys (a standard worker has none: "type" defaults to standard).
+void latent(Obj& obj, const LatentConfig& l, int level)
+{
+    if (!l.isLatent())
+        return;
+    Obj lv;
+    lv.add(keys::Connection, scalar(l.libvirt.connection));
+    if (!l.libvirt.hdImage.isEmpty())
+        lv.add(keys::HdImage, scalar(l.libvirt.hdImage));
+    if (!l.libvirt.baseImage.isEmpty())
+        lv.add(keys::BaseImage, scalar(l.libvirt.baseImage));
+    if (!l.libvirt.xmlFile.isEmpty())
+        lv.add(keys::XmlFile, scalar(l.libvirt.xmlFile));
+    else if (!l.libvirt.xml.isEmpty())
+        lv.add(keys::Xml, scalar(l.libvirt.xml));
+    obj.add(keys::Type, scalar(LatentConfig::driverName(l.driver)))
+        .add(keys::BuildWaitTimeout, QByteArray::number(l.buildWaitTimeout))
+        .add(keys::Libvirt, lv.render(level + 1));
+}
+
 QByteArray worker(const WorkerConfig& w, int level)
 {
-    return Obj()
-        .add(keys::Name, scalar(w.name))
+    Obj obj;
+    obj.add(keys::Name, scalar(w.name))
         .add(keys::Password, password(w.password))
         .add(keys::Properties, freeObject(w.properties, level + 1))
         .add(keys::MaxBuilds, optionalInt(w.maxBuilds))
         .add(keys::KeepaliveInterval, optionalInt(w.keepaliveInterval))
         .add(keys::NotifyOnMissing, addressList(w.notifyOnMissing))
-        .add(keys::MissingTimeout, QByteArray::number(w.missingTimeout))
-        .render(level);
+        .add(keys::MissingTimeout, QByteArray::number(w.missingTimeout));
+    latent(obj, w.latent, level);
+    return obj.render(level);
 }
 
 bool makeOwnerOnlyPath(const QString& dir)

@@ -198,6 +198,12 @@ void ControlServer::handleRequest(const QByteArray& line, const Answer& answer)
         return log(request, answer);
     if (command == u"test-mail"_s)
         return testMail(request, answer);
+    if (command == u"start-latent"_s)
+        return answer(startLatent(request));
+    if (command == u"stop-latent"_s)
+        return answer(stopLatent(request));
+    if (command == u"ledger"_s)
+        return ledger(request, answer);
     answer(failure({u"unknown command '%1'"_s.arg(command.left(100))}));
 }
 

@@ -48,6 +48,13 @@ class Master;
 //   {"command":"test-mail","address":A}
 //                        -> {"ok":true,"address":A,"answer":"250 ..."}: the SMTP server took it
 //                        or {"ok":false,"errors":["test message to A not sent: ..."]}
+//   {"command":"start-latent","worker":W} -> {"ok":true,"worker":W}: its instance is
+//                           being started (Master::startLatentNow), or {"ok":false,...}
+//   {"command":"stop-latent","worker":W,"force":bool?} -> {"ok":true,"worker":W,"force":F}
+//                           (refused while builds run unless force)
+//   {"command":"ledger","worker":W?,"limit":N?}
+//                        -> {"ok":true,"instances":[latenttext::ledgerRowJson()...]}: the
+//                           newest N (default 100) rows of the instance ledger, newest last
 //   unknown command      -> {"ok":false,"errors":["unknown command 'x'"]}
 //   malformed line       -> {"ok":false,"errors":["malformed request ..."]}
 class ControlServer final : public QObject
@@ -75,6 +82,9 @@ private:
     void builds(const QJsonObject& request, const Answer& answer);
     void log(const QJsonObject& request, const Answer& answer);
     void testMail(const QJsonObject& request, const Answer& answer);
+    QJsonObject startLatent(const QJsonObject& request); // ControlLatent.cpp
+    QJsonObject stopLatent(const QJsonObject& request);
+    void ledger(const QJsonObject& request, const Answer& answer);
     QJsonObject status() const;
     void reload(const Answer& answer);
     QJsonObject events() const;

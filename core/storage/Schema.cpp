@@ -125,6 +125,38 @@ QList<Migration> buildMigrations()
             QStringLiteral("CREATE INDEX worker_losses_state ON worker_losses (state, worker)"),
         }});
 
+    // Version 3: the ledger of latent instances (virtual machines started
+    // for latent workers), so none is forgotten across a master crash.
+    list.append(Migration{
+        3,
+        QStringLiteral("create the latent instance ledger (schema 3)"),
+        {
+            // One row per instance start. A row is written before each
+            // provider call and updated after it; `id` is allocated by the
+            // master and is the driver's idempotency token. Open states:
+            // starting, running, stopping, stop_failed; closed: stopped,
+            // start_failed, gone. `instance_id` is the provider's name for it
+            // (empty until known); `attributes_json` holds driver facts.
+            QStringLiteral("CREATE TABLE latent_instances ("
+                           " id {ID},"
+                           " worker TEXT NOT NULL,"
+                           " driver TEXT NOT NULL,"
+                           " instance_id TEXT NOT NULL DEFAULT '',"
+                           " state TEXT NOT NULL DEFAULT 'starting'"
+                           "  CHECK (state IN ('starting', 'running', 'stopping', 'stopped',"
+                           " 'start_failed', 'gone', 'stop_failed')),"
+                           " requested_ms BIGINT NOT NULL,"
+                           " started_ms BIGINT,"
+                           " attached_ms BIGINT,"
+                           " stop_requested_ms BIGINT,"
+                           " stopped_ms BIGINT,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " reason TEXT NOT NULL DEFAULT '',"
+                           " attributes_json TEXT NOT NULL DEFAULT '{}')"),
+            QStringLiteral("CREATE INDEX latent_instances_open ON latent_instances (state, id)"),
+            QStringLiteral("CREATE INDEX latent_instances_worker ON latent_instances (worker, id)"),
+        }});
+
     return list;
 }
 

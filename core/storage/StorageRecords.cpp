@@ -16,6 +16,12 @@ std::optional<EngineEvent::Kind> eventKindFromName(const QString& name)
     return std::nullopt;
 }
 
+bool LatentInstanceRecord::isOpen() const
+{
+    return state == u"starting" || state == u"running" || state == u"stopping" ||
+           state == u"stop_failed";
+}
+
 QByteArray encodeLineOffsets(const QList<quint32>& offsets)
 {
     QByteArray out(offsets.size() * 4, Qt::Uninitialized);

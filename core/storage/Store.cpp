@@ -104,6 +104,7 @@ void Store::loadIdCounters()
     m_nextRequestId = next("build_requests");
     m_nextBuildId = next("builds");
     m_nextStepId = next("steps");
+    m_nextInstanceId = next("latent_instances");
 }
 
 void Store::close()

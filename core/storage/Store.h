@@ -133,6 +133,7 @@ private:
     std::atomic<qint64> m_nextRequestId{1};
     std::atomic<qint64> m_nextBuildId{1};
     std::atomic<qint64> m_nextStepId{1};
+    std::atomic<qint64> m_nextInstanceId{1};
 };
 
 } // namespace ym

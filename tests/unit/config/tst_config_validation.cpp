@@ -452,7 +452,7 @@ private Q_SLOTS:
                         stepTypes << s.type();
             }
         }
-        QCOMPARE(examples, 3);
+        QCOMPARE(examples, 4); // the complete example, mail, builders, a latent worker
         // Between them the examples show every kind of step.
         QCOMPARE(stepTypes.size(), 3);
     }

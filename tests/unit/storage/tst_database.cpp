@@ -100,9 +100,10 @@ void TestDatabase::freshDatabaseIsCurrentWalAndPrivate()
     QCOMPARE(scalar(db, QStringLiteral("SELECT version FROM schema_version")).toInt(),
              db.schemaVersion());
     const QStringList expected{
-        QStringLiteral("build_requests"), QStringLiteral("builds"), QStringLiteral("log_chunks"),
-        QStringLiteral("schema_version"), QStringLiteral("steps"),  QStringLiteral("worker_events"),
-        QStringLiteral("worker_losses"),
+        QStringLiteral("build_requests"),   QStringLiteral("builds"),
+        QStringLiteral("latent_instances"), QStringLiteral("log_chunks"),
+        QStringLiteral("schema_version"),   QStringLiteral("steps"),
+        QStringLiteral("worker_events"),    QStringLiteral("worker_losses"),
     };
     QCOMPARE(tables(db), expected);
     // Owner read/write, nothing for group and others; the same for SQLite's
