@@ -156,12 +156,26 @@ Result<void> LatentLifecycle::start(const QString& reason, bool manual)
     qCInfo(lcLatent).noquote() << QStringLiteral("%1: %2").arg(who, text);
     m_host.latentEvent(EngineEvent::Kind::Latent, name(), text);
 
+    // The provider is called only once the row is on disk: a crash after the
+    // call never leaves an instance the ledger does not know.
     const quint64 attempt = ++m_attempt;
     latent::InstanceSpec spec{name(), m_record.id, m_host.masterId()};
-    m_driver->start(spec, [this, alive = m_alive, attempt](Result<latent::InstanceInfo> r) {
-        if (*alive)
-            startDone(std::move(r), attempt);
-    });
+    ledger->whenCommitted(
+        m_driver.get(), [this, alive = m_alive, attempt, spec](Result<void> stored) {
+            if (!*alive || attempt != m_attempt || m_state.phase != Phase::Starting)
+                return;
+            if (!stored.ok()) {
+                startDone(Error{QStringLiteral("not started: the instance ledger cannot be written "
+                                               "(%1)")
+                                    .arg(stored.error().message)},
+                          attempt);
+                return;
+            }
+            m_driver->start(spec, [this, alive, attempt](Result<latent::InstanceInfo> r) {
+                if (*alive)
+                    startDone(std::move(r), attempt);
+            });
+        });
     return {};
 }
 
@@ -263,11 +277,18 @@ void LatentLifecycle::runStop(const QString& reason, std::optional<Phase> failur
     }
     // A disk that is thrown away needs no clean shutdown.
     const bool force = failure.has_value() || !m_config.latent.libvirt.baseImage.isEmpty();
-    m_driver->stop(currentRef(), force,
-                   [this, alive = m_alive, reason, ledgerState](Result<void> r) {
-                       if (*alive)
-                           stopDone(std::move(r), reason, ledgerState);
-                   });
+    auto call = [this, alive = m_alive, reason, ledgerState, force] {
+        if (!*alive || m_state.phase != Phase::Stopping)
+            return;
+        m_driver->stop(currentRef(), force, [this, alive, reason, ledgerState](Result<void> r) {
+            if (*alive)
+                stopDone(std::move(r), reason, ledgerState);
+        });
+    };
+    if (Store* ledger = m_host.ledger())
+        ledger->whenCommitted(m_driver.get(), [call](Result<void>) { call(); });
+    else
+        call();
 }
 
 void LatentLifecycle::stopDone(Result<void> r, const QString& reason, const QString& ledgerState)
