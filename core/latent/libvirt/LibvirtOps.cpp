@@ -23,8 +23,8 @@ namespace ym::latent {
 
 QString LibvirtTarget::failure(const QString& what, const QString& message) const
 {
-    return u"libvirt worker \"%1\": %2 at %3: %4"_s.arg(worker, what,
-                                                        redactedUri(config.connection), message);
+    return u"libvirt worker \"%1\": %2 at %3: %4"_s.arg(
+        worker, what, redactedUri(config.connection), redactedText(message, config.connection));
 }
 
 QString LibvirtTarget::refusal(const QString& what) const

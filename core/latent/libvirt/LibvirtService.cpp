@@ -258,6 +258,23 @@ QString libvirtLastError()
     return message ? QString::fromUtf8(message).trimmed() : u"unknown libvirt error"_s;
 }
 
+QString redactedText(const QString& text, const QString& uri)
+{
+    static const QRegularExpression secrets(
+        u"(?:[?&][^=&]*(?:password|passwd|token|secret)[^=&]*=([^&]*))|(?:^[^:/?]+://[^:/@?]*:([^@/?]*)@)"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    QString safe = text;
+    for (auto match = secrets.globalMatch(uri); match.hasNext();) {
+        const QRegularExpressionMatch found = match.next();
+        for (const int group : {1, 2}) {
+            const QString secret = found.captured(group);
+            if (!secret.isEmpty())
+                safe.replace(secret, u"***"_s);
+        }
+    }
+    return safe;
+}
+
 QString redactedUri(const QString& uri)
 {
     static const QRegularExpression secretParameter(

@@ -99,5 +99,7 @@ QString libvirtLastError();
 // `uri` safe for logs and errors: password/token/secret query values and a
 // password in the authority are replaced by "***".
 QString redactedUri(const QString& uri);
+// `text` (e.g. libvirt's message) with the secrets of `uri` replaced by "***".
+QString redactedText(const QString& text, const QString& uri);
 
 } // namespace ym::latent

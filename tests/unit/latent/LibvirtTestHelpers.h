@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -88,6 +89,29 @@ inline QString domainXml(const QString& name, const QString& disk = {})
         xml += u"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
                u"<source file='%1'/><target dev='vda' bus='virtio'/></disk>"_s.arg(disk);
     return xml + u"</devices></domain>"_s;
+}
+
+// A test-driver node with "pre1" (defined, shut off) and "running1"
+// (running); answers its test:///<abs path> URI (empty on failure).
+inline QString writeNodeXml(const QString& folder)
+{
+    const QString path = QDir(folder).absoluteFilePath(u"node.xml"_s);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("<node>\n"
+               "  <domain type='test' xmlns:test='http:/"
+               "/libvirt.org/schemas/domain/test/1.0'>\n"
+               "    <name>pre1</name><memory unit='MiB'>64</memory>\n"
+               "    <os><type>hvm</type></os>\n"
+               "    <test:runstate>5</test:runstate>\n"
+               "  </domain>\n"
+               "  <domain type='test'>\n"
+               "    <name>running1</name><memory unit='MiB'>64</memory>\n"
+               "    <os><type>hvm</type></os>\n"
+               "  </domain>\n"
+               "</node>\n");
+    return u"test://"_s + path;
 }
 
 inline ym::WorkerConfig libvirtWorker(const QString& name, const ym::LibvirtConfig& libvirt)

@@ -63,23 +63,8 @@ void TestLibvirtDriver::initTestCase()
     QVERIFY2(made.exitCode == 0, made.err.constData());
     m_baseHash = sha256Of(m_base);
 
-    const QString node = m_dir.filePath(u"node.xml"_s);
-    QFile file(node);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("<node>\n"
-               "  <domain type='test' xmlns:test='http:/"
-               "/libvirt.org/schemas/domain/test/1.0'>\n"
-               "    <name>pre1</name><memory unit='MiB'>64</memory>\n"
-               "    <os><type>hvm</type></os>\n"
-               "    <test:runstate>5</test:runstate>\n"
-               "  </domain>\n"
-               "  <domain type='test'>\n"
-               "    <name>running1</name><memory unit='MiB'>64</memory>\n"
-               "    <os><type>hvm</type></os>\n"
-               "  </domain>\n"
-               "</node>\n");
-    file.close();
-    m_nodeUri = u"test://"_s + QFileInfo(node).absoluteFilePath();
+    m_nodeUri = writeNodeXml(m_dir.path());
+    QVERIFY(!m_nodeUri.isEmpty());
 }
 
 void TestLibvirtDriver::factoryMakesDriversForLibvirtOnly()
