@@ -50,7 +50,7 @@ LibvirtDriver::LibvirtDriver(const QString& worker, const LibvirtConfig& config,
 LibvirtDriver::~LibvirtDriver()
 {
     m_mailbox->close();
-    LibvirtService::instance().removeWatch(m_watch);
+    LibvirtService::removeWatch(m_watch);
 }
 
 QString LibvirtDriver::kind() const

@@ -81,9 +81,13 @@ void LibvirtService::shutdownInstance()
     LibvirtService* service = nullptr;
     {
         const std::lock_guard lock(g_instanceMutex);
-        std::swap(service, g_instance);
+        service = g_instance;
     }
+    // Still reachable while it shuts down: jobs that run meanwhile get the
+    // "shut down" error instead of creating a new service.
     delete service;
+    const std::lock_guard lock(g_instanceMutex);
+    g_instance = nullptr;
 }
 
 LibvirtService::LibvirtService()
@@ -248,8 +252,12 @@ quint64 LibvirtService::addWatch(const QString& uri, const QString& domain, Even
 
 void LibvirtService::removeWatch(quint64 id)
 {
-    const std::lock_guard lock(m_watchMutex);
-    m_watches.remove(id);
+    // Never creates the service (a driver may outlive it at process exit).
+    const std::lock_guard instanceLock(g_instanceMutex);
+    if (!g_instance)
+        return;
+    const std::lock_guard lock(g_instance->m_watchMutex);
+    g_instance->m_watches.remove(id);
 }
 
 QString libvirtLastError()

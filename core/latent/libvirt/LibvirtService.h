@@ -53,7 +53,7 @@ public:
     // Lifecycle events of `domain` at `uri` go to `handler` (on the ym-libvirt
     // thread) once a connection to `uri` is open. Any thread.
     quint64 addWatch(const QString& uri, const QString& domain, EventHandler handler);
-    void removeWatch(quint64 id);
+    static void removeWatch(quint64 id);
 
     // ym-libvirt thread only. The cached connection to `uri` (opened or
     // reopened as needed), or null with libvirt's message in `error`.
