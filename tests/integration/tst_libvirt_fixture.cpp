@@ -6,7 +6,9 @@
 #include "support/MasterProcess.h"
 #include "support/TestConfigs.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,6 +16,10 @@
 #include <libvirt/libvirt.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace ymtest;
@@ -85,8 +91,10 @@ private Q_SLOTS:
     void daemonStartsAndStops();
     void daemonFailsClearly();
     void workerFollowsDomain();
+    void workerFollowsRestartedMaster();
     void predefinedDomainWithoutWorker();
     void stateNeedsAnOpenConnection();
+    void stateSurvivesKilledClient();
     void twoDaemonsAtOnce();
 };
 
@@ -125,6 +133,17 @@ void TestLibvirtFixture::daemonFailsClearly()
     QVERIFY(!daemon.start());
     QVERIFY2(daemon.errorString().contains(u"too long"_s), qPrintable(daemon.errorString()));
     QVERIFY(!daemon.isRunning());
+
+    // A second daemon in a folder whose daemon runs: libvirtd refuses (its pid
+    // file is taken), and the error quotes its log.
+    LibvirtDaemon first(tmp.path());
+    QVERIFY2(first.start(), qPrintable(first.errorString()));
+    LibvirtDaemon second(tmp.path());
+    QVERIFY(!second.start());
+    QVERIFY2(second.errorString().contains(u"exited during start-up"_s),
+             qPrintable(second.errorString()));
+    QVERIFY2(second.errorString().contains(u"libvirtd log"_s), qPrintable(second.errorString()));
+    QVERIFY(first.isRunning());
 }
 
 void TestLibvirtFixture::workerFollowsDomain()
@@ -182,6 +201,36 @@ void TestLibvirtFixture::workerFollowsDomain()
     QCOMPARE(w.startedCount(u"bot-vm"_s), 1);
 }
 
+void TestLibvirtFixture::workerFollowsRestartedMaster()
+{
+    // The domain keeps running while the master is replaced by one on another
+    // port: setMasterPort() points the domain's worker at the new one.
+    const QByteArray password = "lv-Pw-42";
+    LibvirtDaemon daemon;
+    QVERIFY2(daemon.start(), qPrintable(daemon.errorString()));
+    DomainWatcher w(daemon.uri());
+    QVERIFY2(w.open(), qPrintable(w.errorString()));
+
+    auto first = std::make_unique<MasterProcess>(masterConfig({workerEntry(u"bot-re"_s)}));
+    first->writeSecret(u"worker/bot-re"_s, password);
+    QVERIFY(first->start());
+    QVERIFY2(w.addWorker(u"bot-re"_s, password, first->port()), qPrintable(w.errorString()));
+    QVERIFY2(w.createDomain(DomainWatcher::testDomainXml(u"bot-re"_s)),
+             qPrintable(w.errorString()));
+    QVERIFY(first->waitForState(u"bot-re"_s, u"connected"_s, AttachTimeoutMs));
+    QVERIFY(first->stop());
+    first.reset();
+
+    MasterProcess second(masterConfig({workerEntry(u"bot-re"_s)}));
+    second.writeSecret(u"worker/bot-re"_s, password);
+    QVERIFY(second.start());
+    QVERIFY2(w.setMasterPort(second.port()), qPrintable(w.errorString()));
+    QVERIFY(second.waitForState(u"bot-re"_s, u"connected"_s, AttachTimeoutMs));
+    QCOMPARE(w.workerLaunches(u"bot-re"_s), 2);
+    QCOMPARE(w.startedCount(u"bot-re"_s), 1);
+    QCOMPARE(w.domainState(u"bot-re"_s), u"running"_s);
+}
+
 void TestLibvirtFixture::predefinedDomainWithoutWorker()
 {
     LibvirtDaemon daemon;
@@ -230,9 +279,12 @@ void TestLibvirtFixture::stateNeedsAnOpenConnection()
         QVERIFY(a.createTransient(u"vm-lost"_s));
         QCOMPARE(a.domainCount(), 2);
     }
-    Client b(daemon.uri());
-    QVERIFY(b.isOpen());
-    QCOMPARE(b.domainCount(), 1);
+    // The daemon notices the close a moment later.
+    const auto countSeenByNewClient = [&daemon] {
+        Client b(daemon.uri());
+        return b.domainCount();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(countSeenByNewClient(), 1, EventTimeoutMs);
 }
 
 void TestLibvirtFixture::twoDaemonsAtOnce()
@@ -264,5 +316,60 @@ void TestLibvirtFixture::twoDaemonsAtOnce()
     QCOMPARE(w2.stoppedCount(u"vm-same"_s), 0);
 }
 
-QTEST_GUILESS_MAIN(TestLibvirtFixture)
+void TestLibvirtFixture::stateSurvivesKilledClient()
+{
+    // A client in another process (the master's role) starts a domain and is
+    // killed with SIGKILL: the domain stays while the watcher is connected.
+    LibvirtDaemon daemon;
+    QVERIFY2(daemon.start(), qPrintable(daemon.errorString()));
+    DomainWatcher w(daemon.uri());
+    QVERIFY2(w.open(), qPrintable(w.errorString()));
+
+    QProcess client;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"YM_LV_CLIENT_URI"_s, daemon.uri());
+    env.insert(u"YM_LV_CLIENT_DOMAIN"_s, u"vm-orphan"_s);
+    client.setProcessEnvironment(env);
+    client.start(QCoreApplication::applicationFilePath(), {});
+    QVERIFY(client.waitForStarted(10000));
+    QByteArray said;
+    QTRY_VERIFY_WITH_TIMEOUT((said += client.readAllStandardOutput()).contains("ready"),
+                             EventTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(w.startedCount(u"vm-orphan"_s), 1, EventTimeoutMs);
+
+    client.kill(); // SIGKILL
+    QVERIFY(client.waitForFinished(10000));
+    QTest::qWait(500);
+    QCOMPARE(w.domainState(u"vm-orphan"_s), u"running"_s);
+    QCOMPARE(w.stoppedCount(u"vm-orphan"_s), 0);
+}
+
+namespace {
+
+// The client process of stateSurvivesKilledClient(): connects, creates a
+// transient domain, says "ready" and waits to be killed.
+int runClient(const char* uri, const char* domain)
+{
+    ymtest::silenceLibvirtErrors();
+    Client c(QString::fromUtf8(uri));
+    if (!c.isOpen() || !c.createTransient(QString::fromUtf8(domain)))
+        return 2;
+    std::fputs("ready\n", stdout);
+    std::fflush(stdout);
+    for (int i = 0; i < 600; ++i)
+        ::sleep(1);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (const char* uri = std::getenv("YM_LV_CLIENT_URI"))
+        return runClient(uri, std::getenv("YM_LV_CLIENT_DOMAIN"));
+    QCoreApplication app(argc, argv);
+    TestLibvirtFixture t;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&t, argc, argv);
+}
 #include "tst_libvirt_fixture.moc"

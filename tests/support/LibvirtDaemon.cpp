@@ -98,6 +98,7 @@ struct LibvirtDaemon::Impl
     QString logPath() const { return path(u"libvirtd.log"_s); }
     QString outPath() const { return path(u"libvirtd.out"_s); }
     QString socketPath() const { return path(u"run/libvirt-sock"_s); }
+    QString pidPath() const { return path(u"run/libvirtd.pid"_s); }
     QString uri() const { return u"test+unix:///default?socket="_s + socketPath(); }
 
     bool writeConfig()
@@ -194,8 +195,8 @@ bool LibvirtDaemon::start(int timeoutMs)
     d->proc.setWorkingDirectory(d->dir);
     d->proc.setStandardOutputFile(d->outPath(), QIODevice::Append);
     d->proc.setStandardErrorFile(d->outPath(), QIODevice::Append);
-    d->proc.start(exe, {u"--config"_s, d->path(u"cfg/libvirtd.conf"_s), u"--pid-file"_s,
-                        d->path(u"run/libvirtd.pid"_s)});
+    d->proc.start(exe,
+                  {u"--config"_s, d->path(u"cfg/libvirtd.conf"_s), u"--pid-file"_s, d->pidPath()});
     if (!d->proc.waitForStarted(10000)) {
         d->fail(u"libvirtd ("_s + exe + u") did not start: "_s + d->proc.errorString());
         return false;
@@ -211,7 +212,10 @@ bool LibvirtDaemon::start(int timeoutMs)
                     QString::number(d->proc.exitCode()));
             return false;
         }
-        if (QFile::exists(d->socketPath())) {
+        // Our daemon holds the pid file (locked) before it binds its
+        // socket: a socket without that may be another daemon's.
+        const bool ours = readFile(d->pidPath()).trimmed() == QString::number(d->proc.processId());
+        if (ours && QFile::exists(d->socketPath())) {
             const QByteArray u8 = uri().toUtf8();
             if (virConnectPtr c = virConnectOpen(u8.constData())) {
                 virConnectClose(c);
