@@ -58,3 +58,10 @@ ym_build() {
     cmake -S "$YM_ROOT" -B "$YM_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
     cmake --build "$YM_BUILD_DIR" -j "${YM_JOBS:-$(nproc)}" "$@"
 }
+
+# Latent workers: libvirt's client library to build; to test, a private libvirtd
+# serving libvirt's test driver (tests/support/LibvirtDaemon). libvirt-daemon
+# ships no service and no maintainer scripts (libvirt-daemon-system does, and
+# is not installed): nothing starts a system libvirtd.
+YM_BUILD_PACKAGES+=(libvirt-dev)
+YM_TEST_PACKAGES+=(libvirt-daemon)
