@@ -406,9 +406,14 @@ void stop(const LibvirtTarget& target, const InstanceRef& ref, bool force,
         break;
     }
     virConnectPtr conn = LibvirtService::instance().connection(target.config.connection, &error);
-    const Domain domain = conn ? lookup(conn, name).domain : Domain();
+    const Lookup found = conn ? lookup(conn, name) : Lookup{nullptr, false, error};
+    if (found.missing) { // gone meanwhile
+        stopped();
+        return;
+    }
+    const Domain domain = found.domain;
     if (!domain) {
-        finish(Error{target.failure(u"cannot stop domain \"%1\""_s.arg(name), error)});
+        finish(Error{target.failure(u"cannot stop domain \"%1\""_s.arg(name), found.error)});
         return;
     }
     if (force) {
