@@ -19,8 +19,7 @@ YM_TEST_PACKAGES=(buildbot-worker python3-msgpack python3-twisted buildbot
 # self-signed certificate for the STARTTLS/SMTPS tests) to test.
 YM_BUILD_PACKAGES+=(libcurl4-openssl-dev)
 YM_TEST_PACKAGES+=(python3-aiosmtpd openssl)
-# Latent workers: libvirt's C API to build; qemu-img/qemu-io (overlays) to test.
-YM_BUILD_PACKAGES+=(libvirt-dev)
+# Latent workers: qemu-img/qemu-io (overlays) to test.
 YM_TEST_PACKAGES+=(qemu-utils)
 
 YM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

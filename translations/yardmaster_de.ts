@@ -87,6 +87,14 @@
         <source>Count</source>
         <translation>Anzahl</translation>
     </message>
+    <message>
+        <source>instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>instance failed</source>
+        <translation>Instanz fehlgeschlagen</translation>
+    </message>
 </context>
 <context>
     <name>ym::EventLogView</name>

@@ -87,6 +87,14 @@
         <source>Count</source>
         <translation>Nombre</translation>
     </message>
+    <message>
+        <source>instance</source>
+        <translation>instance</translation>
+    </message>
+    <message>
+        <source>instance failed</source>
+        <translation>échec de l’instance</translation>
+    </message>
 </context>
 <context>
     <name>ym::EventLogView</name>

@@ -305,7 +305,7 @@ void TestLatentLibvirt::buildWaitTwoSeconds()
     QCOMPARE(row.value(u"state"_s).toString(), u"stopped"_s);
     // Not before build_wait_timeout had passed since the build.
     QVERIFY2(row.value(u"stop_requested_ms"_s).toDouble() - finishedMs >= 1900,
-             qPrintable(QJsonDocument(row).toJson()));
+             QJsonDocument(row).toJson().constData());
     QVERIFY(row.value(u"reason"_s).toString().contains(u"build_wait_timeout"_s));
 }
 

@@ -55,6 +55,10 @@ QString EventLogModel::kindText(EngineEvent::Kind kind)
         return tr("mail sent");
     case K::MailFailed:
         return tr("mail failed");
+    case K::Latent:
+        return tr("instance");
+    case K::LatentFailed:
+        return tr("instance failed");
     }
     return {};
 }
@@ -77,6 +81,7 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const
         case K::SecretError:
         case K::WorkerMissing:
         case K::MailFailed:
+        case K::LatentFailed:
             return QBrush(QColor(0xc5, 0x22, 0x1f));
         case K::Attached:
             return QBrush(QColor(0x1d, 0x6b, 0x2d));

@@ -35,9 +35,10 @@ EventLogView::EventLogView(EventLogModel* model, QWidget* parent)
     m_kind->setObjectName(QStringLiteral("eventKind"));
     m_kind->addItem(tr("All events"), -1);
     using K = EngineEvent::Kind;
-    for (K k : {K::Attached, K::Detached, K::Refused, K::Duplicate, K::KeepaliveFailed,
-                K::ProtocolError, K::ConfigReloaded, K::ConfigRejected, K::Started, K::Stopped,
-                K::Administered, K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed})
+    for (K k :
+         {K::Attached, K::Detached, K::Refused, K::Duplicate, K::KeepaliveFailed, K::ProtocolError,
+          K::ConfigReloaded, K::ConfigRejected, K::Started, K::Stopped, K::Administered,
+          K::SecretError, K::WorkerMissing, K::MailSent, K::MailFailed, K::Latent, K::LatentFailed})
         m_kind->addItem(EventLogModel::kindText(k), int(k));
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] { applyKind(); });
 
