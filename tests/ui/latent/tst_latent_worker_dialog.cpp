@@ -212,7 +212,13 @@ void TestLatentWorkerDialog::validationMessages()
     source->setCurrentIndex(int(ym::LatentFields::DomainSource::InlineXml));
     QVERIFY(field<QPlainTextEdit>(&d, u"xml"_s)->isVisible());
     QVERIFY(xmlError->text().contains(u"Write the domain XML"_s));
+    // The config loader's own check: the domain's <name> is the worker's.
     field<QPlainTextEdit>(&d, u"xml"_s)->setPlainText(u"<domain/>"_s);
+    QVERIFY(!okButton(&d)->isEnabled());
+    QVERIFY2(d.problems().value(u"libvirt"_s).contains(u"no <name>"_s),
+             qPrintable(d.problems().value(u"libvirt"_s)));
+    field<QPlainTextEdit>(&d, u"xml"_s)->setPlainText(
+        u"<domain type='test'><name>vm2</name></domain>"_s);
     QVERIFY(!xmlError->isVisible());
     QVERIFY(okButton(&d)->isEnabled());
 
