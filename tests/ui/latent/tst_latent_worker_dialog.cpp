@@ -228,7 +228,7 @@ void TestLatentWorkerDialog::validationMessages()
     QCOMPARE(submitted.size(), 1);
     const WorkerEdit e = submitted.first().first().value<WorkerEdit>();
     QCOMPARE(e.config.latent.libvirt.connection, u"qemu:///session"_s);
-    QCOMPARE(e.config.latent.libvirt.xml, u"<domain/>"_s);
+    QCOMPARE(e.config.latent.libvirt.xml, u"<domain type='test'><name>vm2</name></domain>"_s);
     QCOMPARE(e.config.missingTimeout, LatentConfig::DefaultMissingTimeout);
 }
 
