@@ -218,6 +218,8 @@ private Q_SLOTS:
     void duplicateAttachRefused();
     void stoppedBehindTheMastersBack();
     void manualStopWithRunningBuild();
+    void buildDuringWaitKeepsInstance();
+    void removedFromConfigStopsInstance();
 };
 
 void TestLatentLibvirt::initTestCase()
@@ -469,10 +471,10 @@ void TestLatentLibvirt::masterKilledStopsOrClosesInstance()
     QVERIFY(w.up());
     const QString lost = u"vm-lost"_s;
     const QString gone = u"vm-gone"_s;
-    QVERIFY(w.startMaster({w.latentWorker(lost, {}, {{u"build_wait_timeout"_s, -1},
-                                                     {u"missing_timeout"_s, 4}}),
-                           w.latentWorker(gone, {}, {{u"build_wait_timeout"_s, -1}})},
-                          {builder(u"b"_s, {lost, gone}, u"true"_s)}));
+    QVERIFY(w.startMaster(
+        {w.latentWorker(lost, {}, {{u"build_wait_timeout"_s, -1}, {u"missing_timeout"_s, 4}}),
+         w.latentWorker(gone, {}, {{u"build_wait_timeout"_s, -1}})},
+        {builder(u"b"_s, {lost, gone}, u"true"_s)}));
     for (const QString& n : {lost, gone}) {
         const MasterProcess::CtlResult start = w.master->ctl({u"start-latent"_s, n});
         QVERIFY2(start.exitCode == 0, start.err.constData());
@@ -494,8 +496,7 @@ void TestLatentLibvirt::masterKilledStopsOrClosesInstance()
     QVERIFY(w.master->start());
     QVERIFY(w.watcher->setMasterPort(w.master->port()));
     // vm-gone: the provider has no such domain: closed at once, leftovers removed.
-    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(gone).value(u"state"_s).toString(), u"gone"_s,
-                              60000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(gone).value(u"state"_s).toString(), u"gone"_s, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(w.hd(gone)), 30000);
     QCOMPARE(w.phase(gone), u"stopped"_s);
     // vm-lost: adopted, its worker never comes: stopped after missing_timeout.
@@ -586,9 +587,57 @@ void TestLatentLibvirt::manualStopWithRunningBuild()
     QTRY_COMPARE_WITH_TIMEOUT(w.buildOf(request).value(u"state"_s).toString(), u"running"_s,
                               StartTimeoutMs);
     QVERIFY(w.buildOf(request).value(u"retries"_s).toInt() >= 1);
-    QVERIFY(w.master->ctl({u"stop"_s, QString::number(qint64(
-                                          w.buildOf(request).value(u"id"_s).toDouble()))})
+    QVERIFY(w.master
+                ->ctl({u"stop"_s,
+                       QString::number(qint64(w.buildOf(request).value(u"id"_s).toDouble()))})
                 .exitCode == 0);
+}
+
+// A build that arrives while the idle stop is armed runs on the same
+// instance and cancels the stop.
+void TestLatentLibvirt::buildDuringWaitKeepsInstance()
+{
+    World w;
+    QVERIFY(w.up());
+    const QString name = u"vm-again"_s;
+    QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, 600}})},
+                          {builder(u"b"_s, {name}, u"sleep 1"_s)}));
+    const qint64 first = w.force(u"b"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(w.finished(first), BuildTimeoutMs + StartTimeoutMs);
+    // Idle: the stop is armed about 600 s ahead.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.latent(name).value(u"stop_at"_s).isNull(), 30000);
+    const qint64 second = w.force(u"b"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(w.buildOf(second).value(u"state"_s).toString(), u"running"_s, 60000);
+    QVERIFY(w.latent(name).value(u"stop_at"_s).isNull()); // disarmed while it builds
+    QTRY_VERIFY_WITH_TIMEOUT(w.finished(second), BuildTimeoutMs);
+    QCOMPARE(w.buildOf(second).value(u"result"_s).toString(), u"success"_s);
+    QCOMPARE(w.watcher->startedCount(name), 1); // the same instance
+    QCOMPARE(w.ledger(name).size(), 1);
+    QCOMPARE(w.phase(name), u"attached"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.latent(name).value(u"stop_at"_s).isNull(), 30000); // re-armed
+}
+
+// A running latent worker removed from the config by a reload: its instance
+// is stopped, not forgotten.
+void TestLatentLibvirt::removedFromConfigStopsInstance()
+{
+    World w;
+    QVERIFY(w.up());
+    const QString name = u"vm-removed"_s;
+    QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
+                          {builder(u"b"_s, {name}, u"true"_s)}));
+    QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
+    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    QJsonObject c = masterConfig({workerEntry(u"plain"_s)});
+    c.insert(u"builders"_s, QJsonArray{builder(u"b"_s, {u"plain"_s}, u"true"_s)});
+    w.master->rewriteConfig(c);
+    const MasterProcess::CtlResult reload = w.master->ctl({u"reload"_s});
+    QVERIFY2(reload.exitCode == 0, reload.err.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(w.watcher->domainState(name), u"absent"_s, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s,
+                              30000);
+    QVERIFY(w.lastLedgerRow(name).value(u"reason"_s).toString().contains(u"removed"_s));
+    QVERIFY(!QFileInfo::exists(w.hd(name)));
 }
 
 QTEST_GUILESS_MAIN(TestLatentLibvirt)
