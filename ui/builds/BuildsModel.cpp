@@ -135,8 +135,8 @@ QVariant BuildsModel::display(const BuildInfo& b, int column) const
         const qint64 d = durationMs(b);
         return d < 0 ? QString() : BuildText::duration(d);
     }
-    case Step:
-        return b.currentStep;
+    case Step: // a queued request held up by a latent worker says so here
+        return b.state == BuildInfo::State::Queued ? b.waitingFor : b.currentStep;
     case Reason:
         return b.reason;
     case ColumnCount:

@@ -248,6 +248,12 @@ void TestBuildsModel::displayAndRoles()
     QCOMPARE(cell(0, BuildsModel::Number).toString(), QString());
     QCOMPARE(cell(0, BuildsModel::Started).toString(), QString());
     QCOMPARE(cell(0, BuildsModel::Duration).toString(), QString());
+    QCOMPARE(cell(0, BuildsModel::Step).toString(), QString());
+    // A request held up by a latent worker says what it waits for.
+    BuildInfo waiting = queued(1);
+    waiting.waitingFor = u"waiting for worker vm1 to start"_s;
+    model.applyLive(waiting);
+    QCOMPARE(cell(0, BuildsModel::Step).toString(), u"waiting for worker vm1 to start"_s);
     QCOMPARE(cell(1, BuildsModel::Status).toString(), u"failure"_s);
     QCOMPARE(cell(1, BuildsModel::Number).toInt(), 7);
     QCOMPARE(cell(1, BuildsModel::Worker).toString(), u"bot"_s);
