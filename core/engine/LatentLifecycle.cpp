@@ -352,6 +352,12 @@ qint64 LatentLifecycle::backoffMs() const
 
 void LatentLifecycle::workerAttached()
 {
+    if (!isComing()) { // admitted, then the instance began to stop meanwhile
+        m_host.dropWorkerLink(
+            name(),
+            QStringLiteral("its instance is %1").arg(LatentState::phaseName(m_state.phase)));
+        return;
+    }
     cancelTimer(m_attachTimer);
     m_state.failures = 0;
     m_state.retryAt = {};
