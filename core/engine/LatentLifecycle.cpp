@@ -350,13 +350,13 @@ qint64 LatentLifecycle::backoffMs() const
     return std::min(delay, MaxRetryMs);
 }
 
-void LatentLifecycle::workerAttached()
+bool LatentLifecycle::workerAttached()
 {
     if (!isComing()) { // admitted, then the instance began to stop meanwhile
         m_host.dropWorkerLink(
             name(),
             QStringLiteral("its instance is %1").arg(LatentState::phaseName(m_state.phase)));
-        return;
+        return false;
     }
     cancelTimer(m_attachTimer);
     m_state.failures = 0;
@@ -367,6 +367,7 @@ void LatentLifecycle::workerAttached()
         writeLedger();
     }
     setPhase(Phase::Attached);
+    return true;
 }
 
 void LatentLifecycle::workerDetached(const QString& reason)

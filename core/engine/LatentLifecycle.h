@@ -77,7 +77,8 @@ public:
     void setWaitingRequests(const QString& text);
 
     // Engine notifications
-    void workerAttached();
+    // False (the link is dropped) when no instance expects its worker now.
+    bool workerAttached();
     void workerDetached(const QString& reason);
     void buildStarted();
     // No build runs on the attached worker: arm build_wait_timeout.

@@ -31,9 +31,9 @@ BuildInfo Master::Impl::queuedInfo(const QueuedRequest& r) const
 
 void Master::Impl::workerAttached(const QString& worker)
 {
+    if (LatentLifecycle* l = latent(worker); l && !l->workerAttached())
+        return;
     queue.setConnected(worker, true, nowMs());
-    if (LatentLifecycle* l = latent(worker))
-        l->workerAttached();
     scheduleAssign();
     if (missing)
         missing->attached(worker);
