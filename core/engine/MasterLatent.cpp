@@ -207,6 +207,32 @@ void Master::Impl::reconcileLedger(const QList<storage::LatentInstanceRecord>& o
             l->reconcile(r);
             continue;
         }
+        // The worker is gone from the config, but the ledger remembers where
+        // its instance runs: stop it from there.
+        const QString uri = r.attributes.value(QStringLiteral("uri")).toString();
+        if (r.driver == LatentConfig::driverName(LatentConfig::Driver::Libvirt) && !uri.isEmpty() &&
+            !uri.contains(QStringLiteral("***"))) {
+            WorkerConfig from;
+            from.name = r.worker;
+            from.latent.driver = LatentConfig::Driver::Libvirt;
+            from.latent.libvirt.connection = uri;
+            from.latent.libvirt.hdImage = r.attributes.value(QStringLiteral("hd_image")).toString();
+            from.latent.libvirt.baseImage =
+                r.attributes.value(QStringLiteral("base_image")).toString();
+            from.missingTimeout = LatentConfig::DefaultMissingTimeout;
+            auto orphan = std::make_unique<LatentLifecycle>(from, *this);
+            orphan->reconcile(r);
+            const QString why = QStringLiteral("its worker '%1' is no longer a configured latent "
+                                               "worker")
+                                    .arg(r.worker);
+            recordEvent(EngineEvent::Kind::Latent, r.worker, {},
+                        QStringLiteral("ledger row %1: stopping instance %2: %3")
+                            .arg(r.id)
+                            .arg(r.instanceId, why));
+            if (orphan->stop(why).ok())
+                retiring.push_back(std::move(orphan));
+            continue;
+        }
         const QString why =
             QStringLiteral("ledger row %1: instance %2 (%3) of worker '%4' may still run, but "
                            "'%4' is no longer a configured latent worker: check the provider "

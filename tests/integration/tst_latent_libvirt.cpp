@@ -220,6 +220,7 @@ private Q_SLOTS:
     void manualStopWithRunningBuild();
     void buildDuringWaitKeepsInstance();
     void removedFromConfigStopsInstance();
+    void removedWhileMasterDownStillStopped();
 };
 
 void TestLatentLibvirt::initTestCase()
@@ -638,6 +639,32 @@ void TestLatentLibvirt::removedFromConfigStopsInstance()
                               30000);
     QVERIFY(w.lastLedgerRow(name).value(u"reason"_s).toString().contains(u"removed"_s));
     QVERIFY(!QFileInfo::exists(w.hd(name)));
+}
+
+// The master dies while an instance runs, and the worker is removed from the
+// config before it comes back: the ledger still knows where the instance
+// runs, and the restarted master stops it.
+void TestLatentLibvirt::removedWhileMasterDownStillStopped()
+{
+    World w;
+    QVERIFY(w.up());
+    const QString name = u"vm-orphan"_s;
+    QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
+                          {builder(u"b"_s, {name}, u"true"_s)}));
+    QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
+    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    ::kill(pid_t(w.master->pid()), SIGKILL);
+    w.master->stop(5000);
+    QJsonObject c = masterConfig({workerEntry(u"plain"_s)});
+    c.insert(u"builders"_s, QJsonArray{builder(u"b"_s, {u"plain"_s}, u"true"_s)});
+    w.master->rewriteConfig(c);
+    QCOMPARE(w.watcher->domainState(name), u"running"_s);
+    QVERIFY(w.master->start());
+    QTRY_COMPARE_WITH_TIMEOUT(w.watcher->domainState(name), u"absent"_s, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s,
+                              30000);
+    QVERIFY(!QFileInfo::exists(w.hd(name)));
+    QVERIFY(w.hasEvent(u"latent"_s, name, u"no longer a configured latent worker"_s));
 }
 
 QTEST_GUILESS_MAIN(TestLatentLibvirt)
