@@ -69,23 +69,9 @@ int runConsole(int argc, char** argv)
         return ExitUsage;
     }
     QString configPath;
-    if (!prepareConfigPath(parser.value(configOption), &configPath,
-                           u"add one with \"Add worker\" in the window"_s))
+    if (!prepareToRun(parser.value(configOption), u"add one with \"Add worker\" in the window"_s,
+                      &configPath))
         return ExitUsage;
-    const ConfigLoadResult loaded = loadConfigFile(configPath);
-    if (!loaded.ok()) {
-        printErr(u"yardmaster: the config %1 has errors:\n"_s.arg(configPath));
-        for (const QString& error : loaded.errors)
-            printErr(error + u'\n');
-        return ExitUsage;
-    }
-    const QString socketPath = loaded.config->effectiveControlSocket();
-    if (masterAnswers(socketPath)) {
-        printErr(u"yardmaster: another master is already running on %1\n"_s.arg(socketPath));
-        return ExitUsage;
-    }
-    raiseFileLimit(loaded.config->workers.size());
-    std::signal(SIGPIPE, SIG_IGN);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"yardmaster"_s);

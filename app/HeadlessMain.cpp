@@ -87,24 +87,9 @@ int runHeadless(int argc, char** argv)
     }
 
     QString configPath;
-    if (!prepareConfigPath(parser.value(configOption), &configPath,
-                           u"add some, then run `yardmaster ctl reload`"_s))
+    if (!prepareToRun(parser.value(configOption), u"add some, then run `yardmaster ctl reload`"_s,
+                      &configPath))
         return ExitUsage;
-    // Validate before anything starts: a bad config never runs half-configured.
-    const ConfigLoadResult loaded = loadConfigFile(configPath);
-    if (!loaded.ok()) {
-        printErr(u"yardmaster: the config %1 has errors:\n"_s.arg(configPath));
-        for (const QString& error : loaded.errors)
-            printErr(error + u'\n');
-        return ExitUsage;
-    }
-    const QString socketPath = loaded.config->effectiveControlSocket();
-    if (masterAnswers(socketPath)) {
-        printErr(u"yardmaster: another master is already running on %1\n"_s.arg(socketPath));
-        return ExitUsage;
-    }
-    raiseFileLimit(loaded.config->workers.size());
-    std::signal(SIGPIPE, SIG_IGN);
 
     qCInfo(lcApp).noquote() << "yardmaster" << QCoreApplication::applicationVersion()
                             << "starting with" << configPath;

@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 
+#include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
 #include "config/MasterConfig.h"
 #include "util/Logging.h"
@@ -12,6 +13,7 @@
 #include <QLocalSocket>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <sys/resource.h>
 
@@ -95,6 +97,28 @@ bool prepareConfigPath(const QString& given, QString* path, const QString& nextS
     }
     printErr(u"yardmaster: first run: created a default config at %1 (no workers yet: %2)\n"_s.arg(
         *path, nextStep));
+    return true;
+}
+
+bool prepareToRun(const QString& given, const QString& nextStep, QString* path)
+{
+    if (!prepareConfigPath(given, path, nextStep))
+        return false;
+    const ConfigLoadResult loaded = loadConfigFile(*path);
+    if (!loaded.ok()) {
+        printErr(QStringLiteral("yardmaster: the config %1 has errors:\n").arg(*path));
+        for (const QString& error : loaded.errors)
+            printErr(error + u'\n');
+        return false;
+    }
+    const QString socketPath = loaded.config->effectiveControlSocket();
+    if (masterAnswers(socketPath)) {
+        printErr(QStringLiteral("yardmaster: another master is already running on %1\n")
+                     .arg(socketPath));
+        return false;
+    }
+    raiseFileLimit(loaded.config->workers.size());
+    std::signal(SIGPIPE, SIG_IGN);
     return true;
 }
 

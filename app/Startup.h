@@ -14,5 +14,10 @@ bool masterAnswers(const QString& socketPath);
 // The config to run with: FILE from --config, or the default path, where a
 // default config is created on first run (the message ends with `nextStep`).
 bool prepareConfigPath(const QString& given, QString* path, const QString& nextStep);
+// Everything before a master starts, for both faces: the config path (as
+// prepareConfigPath), the config validated (a bad config never runs
+// half-configured), no other master on its control socket, the file limit
+// raised, SIGPIPE ignored. On failure it has said why on stderr.
+bool prepareToRun(const QString& given, const QString& nextStep, QString* path);
 
 } // namespace ym

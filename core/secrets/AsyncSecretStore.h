@@ -17,8 +17,10 @@ namespace ym {
 // also keeps the synchronous SecretStore face.
 //
 // Rules for callers:
-// - Call from the thread the store object lives on (the engine thread for the
-//   engine's store; the GUI thread for a store the console creates itself).
+// - Call from the thread the store object lives on: the engine thread. The
+//   console reaches the keychain only through the engine (Master's slots):
+//   QtKeychain used from two threads of one process crashes inside
+//   QtKeychain, so no second store may be made on the GUI thread.
 // - `done` runs on that thread with the outcome, exactly once, unless
 //   `context` was destroyed first (then it never runs). Never capture a raw
 //   pointer that can die before `context`.
