@@ -52,12 +52,16 @@ int runHeadless(int argc, char** argv)
         u"The master config (default: %1, created on first run)."_s.arg(
             MasterConfig::defaultConfigPath()),
         u"FILE"_s);
+    // Answered here for --help; the console face reads it.
+    const QCommandLineOption langOption(
+        u"lang"_s, u"The console's language: de, fr or en (default: the system's)."_s, u"LANG"_s);
     parser.addOption(headlessOption);
     parser.addOption(configOption);
+    parser.addOption(langOption);
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
 
-    const QString usage = u"yardmaster [--headless] [--config FILE]\n"
+    const QString usage = u"yardmaster [--headless] [--config FILE] [--lang de|fr|en]\n"
                           u"       yardmaster ctl [--config FILE | --socket PATH] COMMAND "
                           u"[--json]"_s;
     const QString body =
@@ -79,6 +83,10 @@ int runHeadless(int argc, char** argv)
     if (parser.isSet(versionOption)) {
         printOut(u"yardmaster %1\n"_s.arg(QCoreApplication::applicationVersion()));
         return ExitOk;
+    }
+    if (parser.isSet(langOption)) {
+        printErr(u"yardmaster: --lang: the headless master has no console to translate\n"_s);
+        return ExitUsage;
     }
     if (!parser.positionalArguments().isEmpty()) {
         printErr(u"yardmaster: unknown command '%1'\nTry `yardmaster --help`.\n"_s.arg(

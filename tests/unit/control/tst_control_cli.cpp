@@ -104,7 +104,7 @@ void TestControlCli::help_data()
     QTest::addColumn<QStringList>("mentions");
     QTest::newRow("yardmaster --help")
         << QStringList{u"--help"_s}
-        << QStringList{u"--headless"_s, u"--config"_s, u"ctl"_s, u"--version"_s};
+        << QStringList{u"--headless"_s, u"--config"_s, u"ctl"_s, u"--version"_s, u"--lang"_s};
     QTest::newRow("yardmaster -h")
         << QStringList{u"-h"_s} << QStringList{u"--headless"_s, u"--config"_s};
     QTest::newRow("ctl --help") << QStringList{u"ctl"_s, u"--help"_s}
