@@ -8,6 +8,7 @@
 #include "support/SmtpSink.h"
 #include "support/TestConfigs.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -67,6 +68,31 @@ bool qemuIo(const QString& path, const QString& command, QString* out = nullptr)
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 &&
            !text.contains(u"Pattern verification failed"_s) && !text.contains(u"failed"_s);
 }
+
+// Polls `check` until it holds or `ms` of wall time have passed. (QTRY_*
+// count only their own sleeps: with a ctl call per check, a failing wait
+// would run far past its timeout and into the test watchdog.)
+template <typename Check> bool eventually(Check check, int ms)
+{
+    const QDeadlineTimer deadline(ms);
+    while (!check()) {
+        if (deadline.hasExpired())
+            return false;
+        QTest::qWait(200);
+    }
+    return true;
+}
+
+#define WAIT_COMPARE(actual, expected, ms)                                                         \
+    do {                                                                                           \
+        if (!eventually([&] { return (actual) == (expected); }, ms))                               \
+            QCOMPARE(actual, expected);                                                            \
+    } while (false)
+#define WAIT_VERIFY(condition, ms)                                                                 \
+    do {                                                                                           \
+        if (!eventually([&] { return bool(condition); }, ms))                                      \
+            QVERIFY2(condition, #condition);                                                       \
+    } while (false)
 
 // One test's world: a daemon, a watcher, a base image, a master.
 struct World
@@ -263,11 +289,11 @@ void TestLatentLibvirt::buildWaitZeroFreshOverlays()
     for (int round = 1; round <= 2; ++round) {
         const qint64 request = w.force(u"b"_s);
         QVERIFY(request > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
+        WAIT_VERIFY(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
         QCOMPARE(w.buildOf(request).value(u"result"_s).toString(), u"success"_s);
         QCOMPARE(w.buildOf(request).value(u"worker"_s).toString(), name);
         // Stopped right after the build: the transient domain and the overlay are gone.
-        QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"stopped"_s, 60000);
+        WAIT_COMPARE(w.phase(name), u"stopped"_s, 60000);
         QCOMPARE(w.watcher->domainState(name), u"absent"_s);
         QVERIFY(!QFileInfo::exists(w.hd(name)));
         QCOMPARE(w.watcher->startedCount(name), round);
@@ -300,9 +326,9 @@ void TestLatentLibvirt::buildWaitTwoSeconds()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, 2}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     const qint64 request = w.force(u"b"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
+    WAIT_VERIFY(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
     const double finishedMs = w.buildOf(request).value(u"finished_ms"_s).toDouble();
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"stopped"_s, 60000);
+    WAIT_COMPARE(w.phase(name), u"stopped"_s, 60000);
     QCOMPARE(w.watcher->domainState(name), u"absent"_s);
     const QJsonObject row = w.lastLedgerRow(name);
     QCOMPARE(row.value(u"state"_s).toString(), u"stopped"_s);
@@ -321,7 +347,7 @@ void TestLatentLibvirt::buildWaitNegativeStaysUp()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     const qint64 request = w.force(u"b"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
+    WAIT_VERIFY(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
     QTest::qWait(4000);
     QCOMPARE(w.phase(name), u"attached"_s);
     QVERIFY(w.latent(name).value(u"stop_at"_s).isNull());
@@ -329,9 +355,9 @@ void TestLatentLibvirt::buildWaitNegativeStaysUp()
 
     const MasterProcess::CtlResult stop = w.master->ctl({u"stop-latent"_s, name});
     QVERIFY2(stop.exitCode == 0, stop.err.constData());
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"stopped"_s, 60000);
+    WAIT_COMPARE(w.phase(name), u"stopped"_s, 60000);
     QCOMPARE(w.watcher->domainState(name), u"absent"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.watcher->isWorkerRunning(name), 30000);
+    WAIT_VERIFY(!w.watcher->isWorkerRunning(name), 30000);
 }
 
 // No xml: the domain defined under the worker's name is started, then shut
@@ -347,9 +373,9 @@ void TestLatentLibvirt::predefinedDomain()
         {w.latentWorker(name, {{u"xml"_s, QJsonValue::Null}}, {{u"build_wait_timeout"_s, 0}})},
         {builder(u"b"_s, {name}, u"true"_s)}));
     const qint64 request = w.force(u"b"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
+    WAIT_VERIFY(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
     QCOMPARE(w.buildOf(request).value(u"result"_s).toString(), u"success"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"stopped"_s, 60000);
+    WAIT_COMPARE(w.phase(name), u"stopped"_s, 60000);
     QCOMPARE(w.watcher->domainState(name), u"shut off"_s);
     QVERIFY(w.watcher->isPersistent(name));
     QVERIFY(!QFileInfo::exists(w.hd(name))); // the overlay went, the domain stays
@@ -364,7 +390,7 @@ void TestLatentLibvirt::missingDomainStaysQueued()
     QVERIFY(w.startMaster({w.latentWorker(name, {{u"xml"_s, QJsonValue::Null}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     const qint64 request = w.force(u"b"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"start failed"_s, 60000);
+    WAIT_COMPARE(w.phase(name), u"start failed"_s, 60000);
     const QJsonObject l = w.latent(name);
     QVERIFY2(l.value(u"last_error"_s).toString().contains(name) &&
                  l.value(u"last_error"_s).toString().contains(u"no libvirt domain"_s),
@@ -373,8 +399,8 @@ void TestLatentLibvirt::missingDomainStaysQueued()
     QCOMPARE(l.value(u"failures"_s).toInt(), 1);
     QVERIFY(!QFileInfo::exists(w.hd(name))); // the overlay made for the start went again
     // The request is still queued and says why.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        w.buildOf(request).value(u"waiting_for"_s).toString().contains(u"start failed"_s), 30000);
+    WAIT_VERIFY(w.buildOf(request).value(u"waiting_for"_s).toString().contains(u"start failed"_s),
+                30000);
     QCOMPARE(w.buildOf(request).value(u"state"_s).toString(), u"queued"_s);
     QCOMPARE(w.lastLedgerRow(name).value(u"state"_s).toString(), u"start_failed"_s);
     QVERIFY(w.hasEvent(u"latent-failed"_s, name, u"no libvirt domain"_s));
@@ -383,7 +409,7 @@ void TestLatentLibvirt::missingDomainStaysQueued()
     QVERIFY(w.watcher->defineDomain(domainXml(name, w.hd(name))));
     const MasterProcess::CtlResult start = w.master->ctl({u"start-latent"_s, name});
     QVERIFY2(start.exitCode == 0, start.err.constData());
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
+    WAIT_VERIFY(w.finished(request), BuildTimeoutMs + StartTimeoutMs);
     QCOMPARE(w.buildOf(request).value(u"result"_s).toString(), u"success"_s);
 }
 
@@ -406,8 +432,8 @@ void TestLatentLibvirt::attachTimeoutBacksOff()
         {builder(u"b"_s, {name}, u"true"_s)}, {{u"mail"_s, mail}}));
     w.watcher->setLaunchWorker(name, false);
     const qint64 request = w.force(u"b"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(w.watcher->startedCount(name), 1, 60000);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attach timed out"_s, 60000);
+    WAIT_COMPARE(w.watcher->startedCount(name), 1, 60000);
+    WAIT_COMPARE(w.phase(name), u"attach timed out"_s, 60000);
     QCOMPARE(w.watcher->domainState(name), u"absent"_s);
     QVERIFY(!QFileInfo::exists(w.hd(name)));
     const QJsonObject l = w.latent(name);
@@ -423,7 +449,7 @@ void TestLatentLibvirt::attachTimeoutBacksOff()
     QCOMPARE(row.value(u"attached_ms"_s).toDouble(), 0.0);
     QVERIFY(w.buildOf(request).value(u"state"_s).toString() == u"queued"_s);
     // The notice goes to notify_on_missing.
-    QTRY_COMPARE_WITH_TIMEOUT(smtp.messages().size(), 1, 60000);
+    WAIT_COMPARE(smtp.messages().size(), 1, 60000);
     QVERIFY(smtp.messages().constFirst().body().contains(u"did not attach"_s));
     // No new start within the back-off.
     QTest::qWait(5000);
@@ -442,7 +468,7 @@ void TestLatentLibvirt::masterKilledAdoptsInstance()
                           {builder(u"b"_s, {name}, u"true"_s)}));
     const MasterProcess::CtlResult start = w.master->ctl({u"start-latent"_s, name});
     QVERIFY2(start.exitCode == 0, start.err.constData());
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     const qint64 rowId = qint64(w.lastLedgerRow(name).value(u"id"_s).toDouble());
     QVERIFY(rowId > 0);
 
@@ -452,7 +478,7 @@ void TestLatentLibvirt::masterKilledAdoptsInstance()
     QVERIFY(w.master->start());
     // The worker reconnects to the new port.
     QVERIFY(w.watcher->setMasterPort(w.master->port()));
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     const QJsonObject row = w.lastLedgerRow(name);
     QCOMPARE(qint64(row.value(u"id"_s).toDouble()), rowId); // the same instance, adopted
     QCOMPARE(row.value(u"state"_s).toString(), u"running"_s);
@@ -460,7 +486,7 @@ void TestLatentLibvirt::masterKilledAdoptsInstance()
     QVERIFY(w.hasEvent(u"latent"_s, name, u"adopted"_s));
     // And it still runs builds.
     const qint64 request = w.force(u"b"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(request), BuildTimeoutMs);
+    WAIT_VERIFY(w.finished(request), BuildTimeoutMs);
     QCOMPARE(w.buildOf(request).value(u"result"_s).toString(), u"success"_s);
 }
 
@@ -480,8 +506,8 @@ void TestLatentLibvirt::masterKilledStopsOrClosesInstance()
         const MasterProcess::CtlResult start = w.master->ctl({u"start-latent"_s, n});
         QVERIFY2(start.exitCode == 0, start.err.constData());
     }
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(lost), u"attached"_s, StartTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(gone), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(lost), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(gone), u"attached"_s, StartTimeoutMs);
 
     ::kill(pid_t(w.master->pid()), SIGKILL);
     w.master->stop(5000);
@@ -497,11 +523,11 @@ void TestLatentLibvirt::masterKilledStopsOrClosesInstance()
     QVERIFY(w.master->start());
     QVERIFY(w.watcher->setMasterPort(w.master->port()));
     // vm-gone: the provider has no such domain: closed at once, leftovers removed.
-    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(gone).value(u"state"_s).toString(), u"gone"_s, 60000);
-    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(w.hd(gone)), 30000);
+    WAIT_COMPARE(w.lastLedgerRow(gone).value(u"state"_s).toString(), u"gone"_s, 60000);
+    WAIT_VERIFY(!QFileInfo::exists(w.hd(gone)), 30000);
     QCOMPARE(w.phase(gone), u"stopped"_s);
     // vm-lost: adopted, its worker never comes: stopped after missing_timeout.
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(lost), u"attach timed out"_s, 60000);
+    WAIT_COMPARE(w.phase(lost), u"attach timed out"_s, 60000);
     QCOMPARE(w.watcher->domainState(lost), u"absent"_s);
     QCOMPARE(w.lastLedgerRow(lost).value(u"state"_s).toString(), u"stopped"_s);
     QVERIFY(!QFileInfo::exists(w.hd(lost)));
@@ -527,17 +553,17 @@ void TestLatentLibvirt::duplicateAttachRefused()
     BuildbotWorker early(name, Password, w.master->port());
     QVERIFY(early.create());
     QVERIFY(early.start());
-    QTRY_VERIFY_WITH_TIMEOUT(w.hasEvent(u"duplicate"_s, name, u"started no instance"_s), 60000);
+    WAIT_VERIFY(w.hasEvent(u"duplicate"_s, name, u"started no instance"_s), 60000);
     early.stop();
     QCOMPARE(w.phase(name), u"stopped"_s);
 
     QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     const qint64 linkId = qint64(w.master->worker(name).value(u"link_id"_s).toDouble());
     BuildbotWorker second(name, Password, w.master->port());
     QVERIFY(second.create());
     QVERIFY(second.start());
-    QTRY_VERIFY_WITH_TIMEOUT(w.hasEvent(u"duplicate"_s, name, u"second connection"_s), 60000);
+    WAIT_VERIFY(w.hasEvent(u"duplicate"_s, name, u"second connection"_s), 60000);
     QVERIFY(w.master->waitForLog(u"second connection for latent worker"_s, 10000));
     // The first one stays attached on the same link.
     QTest::qWait(2000);
@@ -556,9 +582,9 @@ void TestLatentLibvirt::stoppedBehindTheMastersBack()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     QVERIFY(w.watcher->destroyDomain(name));
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"stopped"_s, 60000);
+    WAIT_COMPARE(w.phase(name), u"stopped"_s, 60000);
     QCOMPARE(w.lastLedgerRow(name).value(u"state"_s).toString(), u"gone"_s);
     QVERIFY(w.hasEvent(u"latent-failed"_s, name, u"stopped outside the master"_s));
     QVERIFY(!QFileInfo::exists(w.hd(name)));
@@ -574,8 +600,7 @@ void TestLatentLibvirt::manualStopWithRunningBuild()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, 0}})},
                           {builder(u"b"_s, {name}, u"sleep 600"_s)}));
     const qint64 request = w.force(u"b"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(w.buildOf(request).value(u"state"_s).toString(), u"running"_s,
-                              StartTimeoutMs);
+    WAIT_COMPARE(w.buildOf(request).value(u"state"_s).toString(), u"running"_s, StartTimeoutMs);
     const MasterProcess::CtlResult refused = w.master->ctl({u"stop-latent"_s, name});
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains("--force"), refused.err.constData());
@@ -584,9 +609,8 @@ void TestLatentLibvirt::manualStopWithRunningBuild()
     const MasterProcess::CtlResult forced = w.master->ctl({u"stop-latent"_s, name, u"--force"_s});
     QVERIFY2(forced.exitCode == 0, forced.err.constData());
     // The interrupted build ends `retry`; its request starts the worker again.
-    QTRY_VERIFY_WITH_TIMEOUT(w.watcher->startedCount(name) >= 2, StartTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(w.buildOf(request).value(u"state"_s).toString(), u"running"_s,
-                              StartTimeoutMs);
+    WAIT_VERIFY(w.watcher->startedCount(name) >= 2, StartTimeoutMs);
+    WAIT_COMPARE(w.buildOf(request).value(u"state"_s).toString(), u"running"_s, StartTimeoutMs);
     QVERIFY(w.buildOf(request).value(u"retries"_s).toInt() >= 1);
     QVERIFY(w.master
                 ->ctl({u"stop"_s,
@@ -604,18 +628,18 @@ void TestLatentLibvirt::buildDuringWaitKeepsInstance()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, 600}})},
                           {builder(u"b"_s, {name}, u"sleep 1"_s)}));
     const qint64 first = w.force(u"b"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(first), BuildTimeoutMs + StartTimeoutMs);
+    WAIT_VERIFY(w.finished(first), BuildTimeoutMs + StartTimeoutMs);
     // Idle: the stop is armed about 600 s ahead.
-    QTRY_VERIFY_WITH_TIMEOUT(!w.latent(name).value(u"stop_at"_s).isNull(), 30000);
+    WAIT_VERIFY(!w.latent(name).value(u"stop_at"_s).isNull(), 30000);
     const qint64 second = w.force(u"b"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(w.buildOf(second).value(u"state"_s).toString(), u"running"_s, 60000);
+    WAIT_COMPARE(w.buildOf(second).value(u"state"_s).toString(), u"running"_s, 60000);
     QVERIFY(w.latent(name).value(u"stop_at"_s).isNull()); // disarmed while it builds
-    QTRY_VERIFY_WITH_TIMEOUT(w.finished(second), BuildTimeoutMs);
+    WAIT_VERIFY(w.finished(second), BuildTimeoutMs);
     QCOMPARE(w.buildOf(second).value(u"result"_s).toString(), u"success"_s);
     QCOMPARE(w.watcher->startedCount(name), 1); // the same instance
     QCOMPARE(w.ledger(name).size(), 1);
     QCOMPARE(w.phase(name), u"attached"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(!w.latent(name).value(u"stop_at"_s).isNull(), 30000); // re-armed
+    WAIT_VERIFY(!w.latent(name).value(u"stop_at"_s).isNull(), 30000); // re-armed
 }
 
 // A running latent worker removed from the config by a reload: its instance
@@ -628,15 +652,14 @@ void TestLatentLibvirt::removedFromConfigStopsInstance()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     QJsonObject c = masterConfig({workerEntry(u"plain"_s)});
     c.insert(u"builders"_s, QJsonArray{builder(u"b"_s, {u"plain"_s}, u"true"_s)});
     w.master->rewriteConfig(c);
     const MasterProcess::CtlResult reload = w.master->ctl({u"reload"_s});
     QVERIFY2(reload.exitCode == 0, reload.err.constData());
-    QTRY_COMPARE_WITH_TIMEOUT(w.watcher->domainState(name), u"absent"_s, 60000);
-    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s,
-                              30000);
+    WAIT_COMPARE(w.watcher->domainState(name), u"absent"_s, 60000);
+    WAIT_COMPARE(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s, 30000);
     QVERIFY(w.lastLedgerRow(name).value(u"reason"_s).toString().contains(u"removed"_s));
     QVERIFY(!QFileInfo::exists(w.hd(name)));
 }
@@ -652,7 +675,7 @@ void TestLatentLibvirt::removedWhileMasterDownStillStopped()
     QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
                           {builder(u"b"_s, {name}, u"true"_s)}));
     QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
-    QTRY_COMPARE_WITH_TIMEOUT(w.phase(name), u"attached"_s, StartTimeoutMs);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
     ::kill(pid_t(w.master->pid()), SIGKILL);
     w.master->stop(5000);
     QJsonObject c = masterConfig({workerEntry(u"plain"_s)});
@@ -660,9 +683,8 @@ void TestLatentLibvirt::removedWhileMasterDownStillStopped()
     w.master->rewriteConfig(c);
     QCOMPARE(w.watcher->domainState(name), u"running"_s);
     QVERIFY(w.master->start());
-    QTRY_COMPARE_WITH_TIMEOUT(w.watcher->domainState(name), u"absent"_s, 60000);
-    QTRY_COMPARE_WITH_TIMEOUT(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s,
-                              30000);
+    WAIT_COMPARE(w.watcher->domainState(name), u"absent"_s, 60000);
+    WAIT_COMPARE(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s, 30000);
     QVERIFY(!QFileInfo::exists(w.hd(name)));
     QVERIFY(w.hasEvent(u"latent"_s, name, u"no longer a configured latent worker"_s));
 }
