@@ -1,6 +1,7 @@
 // The latent instance ledger: rows written and rewritten, open rows and
 // history read back, ids that continue after a restart, the migration from a
 // schema-2 file, the CHECK on states, and a crash that loses nothing committed.
+#include "CrashedWriter.h"
 #include "storage/Database.h"
 #include "storage/Schema.h"
 #include "storage/Store.h"
@@ -352,33 +353,17 @@ void TestLedger::crashLosesNothingCommitted()
 {
     QTemporaryDir tmp;
     const QString path = tmp.filePath(QStringLiteral("state.sqlite"));
-    QProcess child;
-    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {QString::fromLatin1(WriterFlag), path});
-    QVERIFY(child.waitForStarted(30'000));
-    qint64 committed = 0;
-    QByteArray pending;
-    auto readCommitted = [&] {
-        pending += child.readAllStandardOutput();
-        qsizetype nl;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-            committed = pending.left(nl).toLongLong();
-            pending.remove(0, nl + 1);
-        }
-    };
-    // Let it write many batches, then kill it mid-stream.
-    QTRY_VERIFY_WITH_TIMEOUT((readCommitted(), committed >= 20'000), 120'000);
-    child.kill(); // SIGKILL
-    QVERIFY(child.waitForFinished(30'000));
-    readCommitted();
-    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+    QString error;
+    const std::optional<qint64> killed =
+        ymtest::killWriterMidStream(WriterFlag, path, 20'000, &error);
+    QVERIFY2(killed.has_value(), qPrintable(error));
+    const qint64 committed = *killed;
 
     Database db;
     const auto opened = db.open(path);
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
-    QSqlQuery check(db.db());
-    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
-    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+    const QString problem = ymtest::integrityProblem(db);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QSqlQuery q(db.db());
     QVERIFY(q.exec(QStringLiteral("SELECT id, state, instance_id, started_ms FROM "
                                   "latent_instances ORDER BY id")));
