@@ -10,6 +10,7 @@
 #include "engine/Master.h"
 #include "events/EventLogModel.h"
 #include "latent/InstancesPanel.h"
+#include "latent/LedgerModel.h"
 #include "support/MasterProcess.h"
 #include "workers/LatentActions.h"
 #include "workers/LatentFields.h"
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void addPanelAddsATab();
     void latentWorkerRowAndActions();
     void testConnectionThroughTheEngine();
+    void consoleStartsAndStopsARealInstance();
     void realWorkerConnectsAndDisconnects();
     void pauseHoldsBuildsAndUnpauseRunsThem();
     void disconnectAndGracefulShutdown();
@@ -232,6 +234,54 @@ void TestMainWindow::testConnectionThroughTheEngine()
     QVERIFY2(!answer.isEmpty() && !answer.startsWith(u"Connection failed"_s), qPrintable(answer));
     QVERIFY(test->isEnabled());
     dialog->reject();
+}
+
+// The console's Start instance / Stop instance reach the real engine, which
+// starts and stops a transient domain on libvirt's in-process test driver;
+// the phase comes back into the worker table and the ledger into the
+// Instances tab.
+void TestMainWindow::consoleStartsAndStopsARealInstance()
+{
+    ymtest::ConsoleConfig cfg;
+    const QString name = u"vm-gui"_s;
+    const QString xml = u"<domain type='test'><name>vm-gui</name><memory>65536</memory>"
+                        u"<os><type>hvm</type></os></domain>"_s;
+    const QJsonObject worker{
+        {u"name"_s, name},
+        {u"password"_s, u"gui-latent-pw"_s},
+        {u"type"_s, u"libvirt"_s},
+        {u"build_wait_timeout"_s, -1},
+        {u"libvirt"_s, QJsonObject{{u"connection"_s, u"test:///default"_s}, {u"xml"_s, xml}}}};
+    QVERIFY(cfg.write(QJsonObject{{u"workers"_s, QJsonArray{worker}}}));
+    Window w(cfg.configPath());
+    QTRY_VERIFY_WITH_TIMEOUT(w.running(), EngineTimeoutMs);
+    auto phase = [&] {
+        const WorkerState* s = w.worker(name);
+        return s && s->latent ? std::optional<LatentState::Phase>(s->latent->phase) : std::nullopt;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(phase() == LatentState::Phase::Stopped, EngineTimeoutMs);
+    QTRY_VERIFY(w.view()->table()->isVisible());
+    w.view()->selectWorker(name);
+    LatentActions* actions = w.view()->latentActions();
+    QVERIFY(actions->startAction()->isEnabled());
+    actions->startAction()->trigger();
+    // The domain runs; nothing attaches in a test domain: waiting for attach.
+    QTRY_VERIFY_WITH_TIMEOUT(phase() == LatentState::Phase::WaitingForAttach, EngineTimeoutMs);
+    const QModelIndex cell = w.model()->index(w.model()->rowOf(name), WorkerTableModel::Lifecycle);
+    QVERIFY2(cell.data().toString().startsWith(u"waiting for attach"_s),
+             qPrintable(cell.data().toString()));
+    QTRY_VERIFY(actions->stopAction()->isEnabled());
+    actions->stopAction()->trigger(); // no running builds: no question asked
+    QTRY_VERIFY_WITH_TIMEOUT(phase() == LatentState::Phase::Stopped, EngineTimeoutMs);
+
+    auto* panel = qobject_cast<ym::InstancesPanel*>(w.window.tabs()->widget(2));
+    QVERIFY(panel);
+    w.window.tabs()->setCurrentWidget(panel);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() == 1 &&
+                                 panel->model()->recordAt(0).state == u"stopped"_s,
+                             EngineTimeoutMs);
+    QCOMPARE(panel->model()->recordAt(0).instanceId, name);
+    QCOMPARE(panel->model()->recordAt(0).driver, u"libvirt"_s);
 }
 
 void TestMainWindow::realWorkerConnectsAndDisconnects()
