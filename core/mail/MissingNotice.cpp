@@ -58,9 +58,53 @@ QString durationText(qint64 seconds)
     return plural(secs, "second");
 }
 
+namespace {
+
+// A latent worker's instance ran, but its worker never attached.
+MailMessage attachNotice(const MissingNoticeFacts& f, const MailAddress& from,
+                         const QList<MailAddress>& to)
+{
+    QStringList b;
+    b << QStringLiteral("Latent worker '%1' of the build master \"%2\" did not attach:")
+             .arg(f.worker, f.title)
+      << QStringLiteral("its instance was started %1 ago, but the worker did not connect")
+             .arg(durationText((f.nowMs - f.lostMs) / 1000))
+      << QStringLiteral("within its missing_timeout (%1).").arg(durationText(f.missingTimeout))
+      << QString() << QStringLiteral("  Worker:        %1").arg(f.worker)
+      << QStringLiteral("  Started:       %1").arg(timeText(f.lostMs));
+    if (!f.reason.isEmpty())
+        b << QStringLiteral("  Why:           %1").arg(f.reason.simplified());
+    b << QStringLiteral("  Master:        %1 on %2").arg(f.title, f.masterHost) << QString()
+      << QStringLiteral("What to do:")
+      << QStringLiteral("  - The master stopped the instance; it starts another one for waiting")
+      << QStringLiteral("    builds after a back-off (`yardmaster ctl status` shows when).")
+      << QStringLiteral("  - Check that the image starts buildbot-worker at boot with this")
+      << QStringLiteral("    worker's name and password, and that it can reach %1.")
+             .arg(f.masterHost)
+      << QStringLiteral("  - `yardmaster ctl ledger --worker %1` lists its instances.")
+             .arg(f.worker)
+      << QString()
+      << QStringLiteral("This notice is sent once per run of failed starts to the addresses in")
+      << QStringLiteral("the worker's notify_on_missing setting.");
+    MailMessage m;
+    m.setFrom(from);
+    m.setTo(to);
+    m.setSubject(
+        subjectFor(QStringLiteral("latent worker %1 did not attach").arg(f.worker), f.title));
+    m.setDate(QDateTime::fromMSecsSinceEpoch(f.nowMs, Qt::UTC).toLocalTime());
+    m.addHeader("Auto-Submitted", QStringLiteral("auto-generated"));
+    m.addHeader("X-Yardmaster-Worker", f.worker);
+    m.setBody(b.join(u'\n') + u'\n');
+    return m;
+}
+
+} // namespace
+
 MailMessage missingNotice(const MissingNoticeFacts& f, const MailAddress& from,
                           const QList<MailAddress>& to)
 {
+    if (f.latentAttach)
+        return attachNotice(f, from, to);
     const qint64 goneSeconds = (f.nowMs - f.lostMs) / 1000;
     const QString host = infoText(f.info, "host");
     const QString admin = infoText(f.info, "admin");

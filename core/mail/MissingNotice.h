@@ -21,6 +21,9 @@ struct MissingNoticeFacts
     QString peer;
     QString reason;
     QJsonObject info; // what the worker reported: admin, host, version, basedir...
+    // A latent worker whose instance started at lostMs but never attached
+    // (info["latent_attach"] in a stored loss).
+    bool latentAttach = false;
 };
 
 // "Yardmaster: worker NAME missing" (with the title in brackets when it is

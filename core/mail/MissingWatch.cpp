@@ -194,6 +194,7 @@ void MissingWatch::attachFailed(const WorkerState& state, qint64 sinceMs, const 
     r.peer = state.peer;
     r.reason = reason;
     r.info = noticeInfo(state.info);
+    r.info.insert(QStringLiteral("latent_attach"), true); // kept with the loss across restarts
     if (Store* store = m_hooks.store())
         store->addWorkerLoss(r);
     qCInfo(lcMail).noquote() << QStringLiteral("latent worker '%1' did not attach; telling %2")
@@ -293,6 +294,7 @@ void MissingWatch::due(const QString& worker)
     f.peer = loss.record.peer;
     f.reason = loss.record.reason;
     f.info = loss.record.info;
+    f.latentAttach = loss.record.info.value(QStringLiteral("latent_attach")).toBool();
     loss.message = missingNotice(f, from.value(), to).render();
     loss.recipients.clear();
     for (const MailAddress& a : to)

@@ -451,6 +451,8 @@ void TestLatentLibvirt::attachTimeoutBacksOff()
     // The notice goes to notify_on_missing.
     WAIT_COMPARE(smtp.messages().size(), 1, 60000);
     QVERIFY(smtp.messages().constFirst().body().contains(u"did not attach"_s));
+    QCOMPARE(smtp.messages().constFirst().header(u"Subject"_s),
+             u"Yardmaster: latent worker vm-silent did not attach (Yardmaster test)"_s);
     // No new start within the back-off.
     QTest::qWait(5000);
     QCOMPARE(w.watcher->startedCount(name), 1);

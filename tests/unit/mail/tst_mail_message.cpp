@@ -294,6 +294,22 @@ private Q_SLOTS:
                      .render()
                      .contains("Subject: Yardmaster: worker bot-linux missing\r\n"),
                  true);
+
+        // A latent worker whose instance never attached gets its own notice.
+        f.latentAttach = true;
+        f.missingTimeout = 1200;
+        f.nowMs = f.lostMs + 1200 * 1000;
+        f.reason = u"instance vm1 runs, but its worker did not attach within 1200 s"_s;
+        const QJsonObject a =
+            decode(missingNotice(f, address(u"ym@example.org"_s), {address(u"ops@example.org"_s)})
+                       .render());
+        QCOMPARE(header(a, u"Subject"_s), u"Yardmaster: latent worker bot-linux did not attach"_s);
+        const QString attachBody = a.value(u"body"_s).toString();
+        for (const QString& fact :
+             {u"did not attach"_s, u"20 minutes"_s, u"2026-11-28 01:00:00 UTC"_s,
+              u"ctl ledger --worker bot-linux"_s, u"instance vm1 runs"_s, u"master.example"_s})
+            QVERIFY2(attachBody.contains(fact), qPrintable(fact + u"\n"_s + attachBody));
+        QVERIFY(!attachBody.contains(u"disconnected"_s));
     }
 };
 
