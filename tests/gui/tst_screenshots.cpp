@@ -99,15 +99,23 @@ void TestScreenshots::mainWindowAndWorkerDialog()
     QVERIFY(cfg.write(QJsonObject{
         {u"master"_s, QJsonObject{{u"title"_s, u"Example CI"_s}}},
         {u"workers"_s,
-         QJsonArray{workerJson(u"bot-linux-1"_s,
-                               {{u"properties"_s, linuxProps},
-                                {u"max_builds"_s, 2},
-                                {u"notify_on_missing"_s, QJsonArray{u"ops@example.org"_s}}}),
-                    workerJson(u"bot-linux-2"_s, {{u"max_builds"_s, 1}}),
-                    workerJson(u"bot-windows"_s, {{u"keepalive_interval"_s, 600}}),
-                    workerJson(u"bot-macos"_s, {{u"missing_timeout"_s, 1800}})}}}));
+         QJsonArray{
+             workerJson(u"bot-linux-1"_s,
+                        {{u"properties"_s, linuxProps},
+                         {u"max_builds"_s, 2},
+                         {u"notify_on_missing"_s, QJsonArray{u"ops@example.org"_s}}}),
+             workerJson(u"bot-linux-2"_s, {{u"max_builds"_s, 1}}),
+             workerJson(u"bot-windows"_s, {{u"keepalive_interval"_s, 600}}),
+             workerJson(u"bot-macos"_s, {{u"missing_timeout"_s, 1800}}),
+             workerJson(u"vm-debian"_s,
+                        {{u"type"_s, u"libvirt"_s},
+                         {u"libvirt"_s,
+                          QJsonObject{{u"connection"_s, u"test:///default"_s},
+                                      {u"xml"_s, u"<domain type='test'><name>vm-debian"
+                                                 u"</name><memory>65536</memory><os>"
+                                                 u"<type>hvm</type></os></domain>"_s}}}})}}}));
     for (const QString& name :
-         {u"bot-linux-1"_s, u"bot-linux-2"_s, u"bot-windows"_s, u"bot-macos"_s})
+         {u"bot-linux-1"_s, u"bot-linux-2"_s, u"bot-windows"_s, u"bot-macos"_s, u"vm-debian"_s})
         QVERIFY(cfg.writeSecret(u"worker/"_s + name, "shot-Pw-" + name.toUtf8()));
     EngineThread engine(cfg.configPath());
     MainWindow window(engine.master());
@@ -133,8 +141,22 @@ void TestScreenshots::mainWindowAndWorkerDialog()
         m, [m] { m->pauseWorker(u"bot-linux-2"_s, u"disk cleanup"_s); }, Qt::QueuedConnection);
     QTRY_VERIFY_WITH_TIMEOUT(model->workerAt(model->rowOf(u"bot-linux-2"_s)).paused,
                              EngineTimeoutMs);
+    // A latent worker on libvirt's test driver, started: its domain runs,
+    // nothing attaches in a test domain.
+    QMetaObject::invokeMethod(
+        m, [m] { m->startLatentWorker(u"vm-debian"_s); }, Qt::QueuedConnection);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const WorkerState& vm = model->workerAt(model->rowOf(u"vm-debian"_s));
+            return vm.latent && vm.latent->phase == LatentState::Phase::WaitingForAttach;
+        }(),
+        EngineTimeoutMs);
     window.workersView()->selectWorker(u"bot-linux-1"_s);
     QVERIFY(looksDrawn(save(&window, u"main-window"_s), QSize(1200, 460)));
+    // The instance ledger.
+    window.tabs()->setCurrentIndex(2);
+    QTest::qWait(500); // the tab reads the ledger when shown
+    QVERIFY(looksDrawn(save(&window, u"instances"_s), QSize(1200, 460)));
 
     // The event log tab.
     window.tabs()->setCurrentIndex(window.tabs()->count() - 1);
