@@ -25,7 +25,7 @@ using namespace Qt::StringLiterals;
 namespace ym {
 
 namespace {
-constexpr int ShutdownWaitMs = 10000;
+constexpr int ShutdownWaitMs = 40000; // latent instances are stopped first (25 s at most)
 
 bool haveDisplay()
 {

@@ -31,7 +31,7 @@ using namespace Qt::StringLiterals;
 namespace ym {
 
 namespace {
-constexpr int ShutdownWatchdogMs = 10000;
+constexpr int ShutdownWatchdogMs = 40000; // latent instances are stopped first (25 s at most)
 } // namespace
 
 int runHeadless(int argc, char** argv)

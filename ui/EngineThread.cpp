@@ -55,8 +55,10 @@ bool EngineThread::stop(int timeoutMs)
         [master, beforeStop] {
             if (beforeStop)
                 beforeStop(*master);
+            // Stopped at once, or once its latent instances are stopped.
+            QObject::connect(master, &Master::stopped, master,
+                             [] { QThread::currentThread()->quit(); });
             master->shutdown();
-            QThread::currentThread()->quit();
         },
         Qt::QueuedConnection);
     const bool done = m_thread.wait(QDeadlineTimer(timeoutMs));

@@ -167,8 +167,14 @@ void Master::reload()
 
 void Master::shutdown()
 {
-    d->stopAll();
-    Q_EMIT stopped();
+    if (d->shuttingDown)
+        return;
+    // Instances that cost money are stopped first, like Buildbot does; with
+    // none running this finishes before it returns.
+    d->shutdownLatents([this] {
+        d->stopAll();
+        Q_EMIT stopped();
+    });
 }
 
 } // namespace ym

@@ -137,6 +137,14 @@ struct Master::Impl final : SessionHost, BuildHost, LatentHost
     QHash<qint64, QString> waitingFor;               // queued request id -> what it waits for
     QList<storage::LatentInstanceRecord> openLedger; // read at start-up, reconciled when listening
     std::map<quint64, std::unique_ptr<latent::LatentDriver>> probes; // Test connection, by ticket
+    // Graceful shutdown: running instances are stopped first (at most
+    // LatentShutdownMs), then `done` (stopAll) runs.
+    static constexpr int LatentShutdownMs = 25'000;
+    void shutdownLatents(std::function<void()> done);
+    void checkLatentShutdown();
+    std::function<void()> latentShutdownDone;
+    QTimer* latentShutdownTimer = nullptr;
+    bool shuttingDown = false;
 
     // Mail: missing-worker notices and test messages (MasterMail.cpp)
     void startMail(const QList<storage::WorkerLossRecord>& pending);

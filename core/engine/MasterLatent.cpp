@@ -28,6 +28,7 @@ void Master::Impl::latentEvent(EngineEvent::Kind kind, const QString& worker,
 void Master::Impl::latentChanged(const QString& worker)
 {
     markDirty(worker);
+    checkLatentShutdown();
     if (running)
         scheduleAssign();
     // Retired lifecycles go once their instance is stopped (not from inside
@@ -67,6 +68,76 @@ void Master::Impl::latentAttachFailed(const QString& worker, qint64 sinceMs, con
     if (!missing || it == sessions.end())
         return;
     missing->attachFailed(it->second->snapshot(), sinceMs, reason);
+}
+
+void Master::Impl::shutdownLatents(std::function<void()> done)
+{
+    shuttingDown = true;
+    auto active = [](const LatentLifecycle& l) {
+        return l.phase() != Phase::Stopped && l.phase() != Phase::StartFailed &&
+               l.phase() != Phase::AttachTimedOut && l.phase() != Phase::StopFailed;
+    };
+    int stopping = 0;
+    const QString why = QStringLiteral("the master is shutting down");
+    auto stopOne = [&](LatentLifecycle& l) {
+        if (!running || !active(l))
+            return;
+        if (l.phase() != Phase::Stopping)
+            (void)l.stop(why);
+        ++stopping;
+    };
+    for (auto& [name, l] : latents)
+        stopOne(*l);
+    for (auto& l : retiring)
+        stopOne(*l);
+    if (stopping == 0) {
+        shuttingDown = false;
+        done();
+        return;
+    }
+    qCInfo(lcLatent) << "stopping" << stopping << "latent instance(s) before the master stops";
+    latentShutdownDone = std::move(done);
+    latentShutdownTimer = new QTimer(&q);
+    latentShutdownTimer->setSingleShot(true);
+    QObject::connect(latentShutdownTimer, &QTimer::timeout, &q, [this] {
+        qCWarning(lcLatent).noquote()
+            << QStringLiteral("latent instances still stopping after %1 s; the ledger keeps them "
+                              "open for the next start")
+                   .arg(LatentShutdownMs / 1000);
+        if (auto finish = std::exchange(latentShutdownDone, {})) {
+            shuttingDown = false;
+            finish();
+        }
+    });
+    latentShutdownTimer->start(LatentShutdownMs);
+    checkLatentShutdown(); // all may have been stopping already
+}
+
+void Master::Impl::checkLatentShutdown()
+{
+    if (!latentShutdownDone)
+        return;
+    auto busy = [](const LatentLifecycle& l) {
+        return l.isComing() || l.phase() == Phase::Attached || l.phase() == Phase::Stopping;
+    };
+    for (const auto& [name, l] : latents)
+        if (busy(*l))
+            return;
+    for (const auto& l : retiring)
+        if (busy(*l))
+            return;
+    // Not from inside a lifecycle's own call: stopAll destroys them.
+    QMetaObject::invokeMethod(
+        &q,
+        [this] {
+            if (auto done = std::exchange(latentShutdownDone, {})) {
+                latentShutdownTimer->deleteLater();
+                latentShutdownTimer = nullptr;
+                shuttingDown = false;
+                done();
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void Master::Impl::syncLatents()
@@ -111,7 +182,7 @@ void Master::Impl::fillState(WorkerState& state) const
 
 void Master::Impl::planLatentStarts()
 {
-    if (latents.empty() && waitingFor.isEmpty())
+    if ((latents.empty() && waitingFor.isEmpty()) || shuttingDown)
         return;
     QHash<qint64, QString> texts;
     QSet<QString> claimed;
@@ -255,6 +326,8 @@ Result<void> Master::Impl::startLatentNow(const QString& name)
     if (!l)
         return Error{
             QStringLiteral("worker '%1' is a standard worker, not a latent one").arg(name)};
+    if (shuttingDown)
+        return Error{QStringLiteral("the master is shutting down")};
     Result<void> r = l->start(QStringLiteral("started by an administrator"), true);
     if (r.ok())
         recordEvent(EngineEvent::Kind::Administered, name, {},

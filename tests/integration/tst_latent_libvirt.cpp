@@ -247,6 +247,7 @@ private Q_SLOTS:
     void buildDuringWaitKeepsInstance();
     void removedFromConfigStopsInstance();
     void removedWhileMasterDownStillStopped();
+    void gracefulShutdownStopsInstances();
 };
 
 void TestLatentLibvirt::initTestCase()
@@ -689,6 +690,29 @@ void TestLatentLibvirt::removedWhileMasterDownStillStopped()
     WAIT_COMPARE(w.lastLedgerRow(name).value(u"state"_s).toString(), u"stopped"_s, 30000);
     QVERIFY(!QFileInfo::exists(w.hd(name)));
     QVERIFY(w.hasEvent(u"latent"_s, name, u"no longer a configured latent worker"_s));
+}
+
+// SIGTERM: the master stops its running instances before it exits (as
+// Buildbot does); the ledger says so after the next start.
+void TestLatentLibvirt::gracefulShutdownStopsInstances()
+{
+    World w;
+    QVERIFY(w.up());
+    const QString name = u"vm-bye"_s;
+    QVERIFY(w.startMaster({w.latentWorker(name, {}, {{u"build_wait_timeout"_s, -1}})},
+                          {builder(u"b"_s, {name}, u"true"_s)}));
+    QVERIFY(w.master->ctl({u"start-latent"_s, name}).exitCode == 0);
+    WAIT_COMPARE(w.phase(name), u"attached"_s, StartTimeoutMs);
+    QVERIFY(w.master->stop(60000));
+    QCOMPARE(w.watcher->domainState(name), u"absent"_s);
+    QVERIFY(!QFileInfo::exists(w.hd(name)));
+    QVERIFY(w.master->log().contains(u"before the master stops"_s));
+    QVERIFY(w.master->start());
+    const QJsonObject row = w.lastLedgerRow(name);
+    QCOMPARE(row.value(u"state"_s).toString(), u"stopped"_s);
+    QVERIFY(row.value(u"reason"_s).toString().contains(u"shutting down"_s));
+    QCOMPARE(w.phase(name), u"stopped"_s);
+    QCOMPARE(w.watcher->startedCount(name), 1);
 }
 
 QTEST_GUILESS_MAIN(TestLatentLibvirt)
