@@ -225,17 +225,13 @@ void Driver::send(uint32_t idx, std::string_view bytes)
 bool Driver::flush(uint32_t idx)
 {
     Conn& c = m_conns[idx];
-    while (!c.out.empty()) {
-        const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return true;
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        c.out.erase(0, size_t(n));
-    }
+    size_t sent = 0;
+    const bool ok = wire::sendPending(c.fd, c.out, sent);
+    c.out.erase(0, sent);
+    if (!ok)
+        return false;
+    if (!c.out.empty())
+        return true; // the socket is full: EPOLLOUT tells when to go on
     if (c.wantOut)
         updateEpoll(idx);
     return true;
@@ -287,20 +283,8 @@ void Driver::onEvent(uint32_t idx, uint32_t events)
 
 void Driver::onReadable(uint32_t idx)
 {
-    static char buf[65536];
     Conn& c = m_conns[idx];
-    for (;;) {
-        const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-        if (n > 0) {
-            c.in.append(buf, size_t(n));
-            if (size_t(n) < sizeof buf)
-                break;
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        if (n < 0 && errno == EINTR)
-            continue;
+    if (!wire::readAvailable(c.fd, c.in)) {
         // EOF or reset: process what arrived, then the link is gone.
         if (c.phase == Phase::Upgrading) {
             wire::HttpAnswer a;

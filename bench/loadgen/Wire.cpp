@@ -4,7 +4,10 @@
 #include <QCryptographicHash>
 
 #include <cctype>
+#include <cerrno>
 #include <cstring>
+
+#include <sys/socket.h>
 
 namespace ymbench::wire {
 
@@ -174,6 +177,41 @@ FrameStatus nextFrame(std::string& buf, size_t offset, Frame& out, std::string& 
     out.payload = std::string_view(data, size_t(len));
     out.frameBytes = pos + size_t(len);
     return FrameStatus::Ok;
+}
+
+bool readAvailable(int fd, std::string& in)
+{
+    static thread_local char buf[65536];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            in.append(buf, size_t(n));
+            if (size_t(n) < sizeof buf)
+                return true;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (n < 0 && errno == EINTR)
+            continue;
+        return false; // EOF or reset
+    }
+}
+
+bool sendPending(int fd, const std::string& out, size_t& at)
+{
+    while (at < out.size()) {
+        const ssize_t n = ::send(fd, out.data() + at, out.size() - at, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return true;
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        at += size_t(n);
+    }
+    return true;
 }
 
 } // namespace ymbench::wire

@@ -53,6 +53,14 @@ struct HttpAnswer
 // Parses the answer when `buf` holds a full header; false while incomplete.
 bool parseHttpAnswer(std::string_view buf, HttpAnswer& out);
 
+// Socket I/O shared by the load generators (non-blocking sockets).
+// Appends everything `fd` has now to `in`; false when the peer closed or
+// reset the connection (what arrived before is in `in`).
+bool readAvailable(int fd, std::string& in);
+// Sends `out` from offset `at` on, advancing `at`, until all is sent or the
+// socket is full; false on a hard error.
+bool sendPending(int fd, const std::string& out, size_t& at);
+
 // Appends one masked frame to `out`.
 void appendFrame(std::string& out, Opcode op, std::string_view payload, Rng& rng);
 

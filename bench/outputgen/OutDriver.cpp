@@ -177,18 +177,10 @@ void OutDriver::send(size_t idx, std::string_view bytes)
 bool OutDriver::flush(size_t idx)
 {
     Conn& c = m_conns[idx];
-    while (c.outAt < c.out.size()) {
-        const ssize_t n =
-            ::send(c.fd, c.out.data() + c.outAt, c.out.size() - c.outAt, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return true;
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        c.outAt += size_t(n);
-    }
+    if (!wire::sendPending(c.fd, c.out, c.outAt))
+        return false;
+    if (c.outAt < c.out.size())
+        return true; // the socket is full: EPOLLOUT tells when to go on
     c.out.clear();
     c.outAt = 0;
     updateEpoll(idx);
@@ -263,20 +255,8 @@ void OutDriver::onEvent(size_t idx, uint32_t events)
 
 void OutDriver::onReadable(size_t idx)
 {
-    static char buf[65536];
     Conn& c = m_conns[idx];
-    for (;;) {
-        const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-        if (n > 0) {
-            c.in.append(buf, size_t(n));
-            if (size_t(n) < sizeof buf)
-                break;
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        if (n < 0 && errno == EINTR)
-            continue;
+    if (!wire::readAvailable(c.fd, c.in)) {
         if (c.phase == Phase::Open)
             processFrames(idx);
         if (m_conns[idx].fd >= 0)
