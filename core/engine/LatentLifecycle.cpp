@@ -86,6 +86,11 @@ bool LatentLifecycle::isComing() const
     return m_state.phase == Phase::Starting || m_state.phase == Phase::WaitingForAttach;
 }
 
+bool LatentLifecycle::isBusy() const
+{
+    return isComing() || m_state.phase == Phase::Attached || m_state.phase == Phase::Stopping;
+}
+
 bool LatentLifecycle::acceptsAttach() const
 {
     return isComing() && !m_stopAfterStart;

@@ -67,6 +67,9 @@ public:
     bool canAutoStart() const;
     // Is an instance on its way (starting or waiting for its worker)?
     bool isComing() const;
+    // Does an instance run or is one on its way or stopping (starting,
+    // waiting for attach, attached, stopping)?
+    bool isBusy() const;
     // May a connection claiming this worker attach now? (The instance
     // started and its worker has not attached yet.)
     bool acceptsAttach() const;

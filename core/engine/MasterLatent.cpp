@@ -38,8 +38,8 @@ void Master::Impl::latentChanged(const QString& worker)
             &q,
             [this] {
                 std::erase_if(retiring, [](const std::unique_ptr<LatentLifecycle>& l) {
-                    return l->phase() == Phase::Stopped || l->phase() == Phase::StartFailed ||
-                           l->phase() == Phase::AttachTimedOut;
+                    // a failed stop is retried: that one stays
+                    return !l->isBusy() && l->phase() != Phase::StopFailed;
                 });
             },
             Qt::QueuedConnection);
@@ -73,14 +73,10 @@ void Master::Impl::latentAttachFailed(const QString& worker, qint64 sinceMs, con
 void Master::Impl::shutdownLatents(std::function<void()> done)
 {
     shuttingDown = true;
-    auto active = [](const LatentLifecycle& l) {
-        return l.phase() != Phase::Stopped && l.phase() != Phase::StartFailed &&
-               l.phase() != Phase::AttachTimedOut && l.phase() != Phase::StopFailed;
-    };
     int stopping = 0;
     const QString why = QStringLiteral("the master is shutting down");
     auto stopOne = [&](LatentLifecycle& l) {
-        if (!running || !active(l))
+        if (!running || !l.isBusy())
             return;
         if (l.phase() != Phase::Stopping)
             (void)l.stop(why);
@@ -117,14 +113,11 @@ void Master::Impl::checkLatentShutdown()
 {
     if (!latentShutdownDone)
         return;
-    auto busy = [](const LatentLifecycle& l) {
-        return l.isComing() || l.phase() == Phase::Attached || l.phase() == Phase::Stopping;
-    };
     for (const auto& [name, l] : latents)
-        if (busy(*l))
+        if (l->isBusy())
             return;
     for (const auto& l : retiring)
-        if (busy(*l))
+        if (l->isBusy())
             return;
     // Not from inside a lifecycle's own call: stopAll destroys them.
     QMetaObject::invokeMethod(
@@ -172,12 +165,8 @@ void Master::Impl::syncLatents()
 void Master::Impl::fillState(WorkerState& state) const
 {
     state.runningBuilds = queue.running(state.name);
-    if (const LatentLifecycle* l = latent(state.name)) {
+    if (const LatentLifecycle* l = latent(state.name))
         state.latent = l->state();
-        // Until its worker attaches, a latent worker's missing_timeout is
-        // its attach deadline.
-        state.missingTimeout = l->config().missingTimeout;
-    }
 }
 
 void Master::Impl::planLatentStarts()
@@ -199,7 +188,7 @@ void Master::Impl::planLatentStarts()
             LatentLifecycle* l = latent(w);
             if (!l || claimed.contains(w))
                 continue;
-            if (auto s = sessions.find(w); s != sessions.end() && s->second->snapshot().paused)
+            if (auto s = sessions.find(w); s != sessions.end() && s->second->isPaused())
                 continue;
             if (l->isComing()) {
                 if (!coming)

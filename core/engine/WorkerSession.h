@@ -60,6 +60,7 @@ public:
     void setShutdownRequested(bool requested) { m_state.shutdownRequested = requested; }
     Link* link() const { return m_link.get(); }
     bool isAttached() const { return m_state.phase == WorkerState::Phase::Connected; }
+    bool isPaused() const { return m_state.paused; }
 
     // Takes over a freshly authenticated link and runs the attach sequence.
     void attach(std::unique_ptr<Link> link);
